@@ -1,0 +1,118 @@
+"""Typed data passed between the pipeline's stages.
+
+read → :class:`Document` → normalise → :class:`NormalizedText` → segment →
+:class:`Segmented` → tables / narrative → :class:`~gxllm.record.Extraction`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gxllm.record import Evidence
+from gxllm.template import TemplateVersion
+
+SourceKind = Literal["text", "html", "pdf", "image"]
+
+
+Box = tuple[float, float, float, float]
+
+
+class Line(BaseModel):
+    """A line of a page; ``box`` and ``confidence`` come from PDFs and OCR.
+
+    A table row rebuilt from positions is one line whose cells are separated
+    by tabs; ``cell_boxes`` then holds each cell's box, in order, so a value's
+    evidence can point at its own cell rather than the whole row.
+    """
+
+    text: str
+    page: int = 1
+    box: Box | None = None
+    cell_boxes: list[Box] | None = None
+    confidence: float | None = None
+
+
+class Document(BaseModel):
+    """A report as read from its file, before any normalisation.
+
+    Tables that arrive as markup (HTML) are already flattened into lines whose
+    cells are separated by tabs, so every later stage reads one kind of text.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    sha256: str
+    kind: SourceKind
+    encoding: str | None = None
+    lines: list[Line]
+    pages: int = 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class NormalizedText(BaseModel):
+    """The document's text after NFKC and traditional→simplified conversion.
+
+    Line structure is kept (the table reader needs it); ``line_starts`` gives
+    each line's offset so evidence spans can be turned back into lines, pages
+    and boxes.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    line_starts: list[int]
+    lines: list[Line] = Field(description="the source lines, for page and box look-up")
+
+    def line_index(self, offset: int) -> int:
+        from bisect import bisect_right
+
+        return max(0, bisect_right(self.line_starts, offset) - 1)
+
+    def evidence(self, start: int, end: int, method: str = "text", note: str | None = None) -> Evidence:
+        """Evidence for ``text[start:end]``, with the page and box of its line."""
+        index = self.line_index(start)
+        line = self.lines[index] if self.lines else None
+        box = line.box if line else None
+        if line is not None and line.cell_boxes:
+            cell = self.text[self.line_starts[index] : start].count("\t")
+            if cell < len(line.cell_boxes):
+                box = line.cell_boxes[cell]
+        return Evidence(
+            token=self.text[start:end],
+            span=(start, end),
+            page=line.page if line else None,
+            box=box,
+            confidence=line.confidence if line else None,
+            method=method,  # type: ignore[arg-type]
+            note=note,
+        )
+
+
+class Section(BaseModel):
+    """One of the report's six sections, as a span of the normalised text."""
+
+    number: int = Field(ge=1, le=6)
+    heading: str
+    start: int = Field(description="offset where the section's body begins (after its heading)")
+    end: int
+
+
+class Segmented(BaseModel):
+    """The document cut into sections, with the metadata read around them."""
+
+    text: NormalizedText
+    sections: dict[int, Section]
+    template: TemplateVersion | None
+    year: int | None
+    agency: str | None
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
+
+    def body(self, number: int) -> str:
+        section = self.sections.get(number)
+        return "" if section is None else self.text.text[section.start : section.end]

@@ -1,0 +1,27 @@
+"""Errors a user can act on: each names the input and the reason in one line."""
+
+from __future__ import annotations
+
+
+class GxllmError(Exception):
+    """Base class; ``str(error)`` is the one-line reason shown to the user."""
+
+
+class UnsupportedInput(GxllmError):
+    """The file's type is not one gxllm reads."""
+
+
+class UnreadableInput(GxllmError):
+    """The file exists but its bytes cannot be decoded or parsed."""
+
+
+class EmptyInput(GxllmError):
+    """The file holds no text at all."""
+
+
+class NotAReport(GxllmError):
+    """The text is readable but is not a 政府信息公开工作年度报告."""
+
+
+class BadGold(GxllmError):
+    """A gold file that does not match RECORD.md."""

@@ -1,0 +1,208 @@
+"""The report record of RECORD.md, with evidence and flags.
+
+The section models are built from :mod:`gxllm.template`, so the record, the
+reader and the validator can never disagree about which rows and cells exist.
+A row or cell that the record lacks is simply unset: ``model_fields_set``
+tells the validator's MISSING rule what the input did not contain, while the
+dump always writes every cell (``null`` where unread).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from gxllm.template import TEMPLATES, Column, Table, Template, TemplateVersion
+
+Number = int | float
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _cell_type(column: Column) -> Any:
+    return Number | None if column.kind == "money" else int | None
+
+
+def _row_model(table: Table, row_key: str, columns: tuple[Column, ...]) -> type[BaseModel]:
+    fields: dict[str, Any] = {c.key: (_cell_type(c), None) for c in columns}
+    name = f"{table.section.title()}{''.join(p.title() for p in row_key.split('_'))}Row"
+    return create_model(name, __base__=_Strict, **fields)
+
+
+def _table_model(table: Table, version: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for row in table.rows:
+        fields[row.key] = (_row_model(table, row.key, row.columns) | None, None)
+    return create_model(f"{table.section.title()}V{version}", __base__=_Strict, **fields)
+
+
+SECTION_MODELS: dict[str, dict[str, type[BaseModel]]] = {
+    version: {table.section: _table_model(table, version) for table in template.tables}
+    for version, template in TEMPLATES.items()
+}
+Section2V2021 = SECTION_MODELS["2021"]["section2"]
+Section2V2019 = SECTION_MODELS["2019"]["section2"]
+Section3V2021 = SECTION_MODELS["2021"]["section3"]
+Section3V2019 = SECTION_MODELS["2019"]["section3"]
+Section4 = SECTION_MODELS["2021"]["section4"]
+SECTION_MODELS["2019"]["section4"] = Section4
+
+
+class Fee(_Strict):
+    charged: bool | None = None
+    amount_yuan: Number | None = None
+    text: str | None = None
+
+
+class Record(_Strict):
+    """One report, in exactly the shape of RECORD.md §2."""
+
+    agency: str | None = None
+    year: int | None = None
+    template: TemplateVersion | None = None
+    section2: Section2V2021 | Section2V2019 | None = None  # type: ignore[valid-type]
+    section3: Section3V2021 | Section3V2019 | None = None  # type: ignore[valid-type]
+    section4: Section4 | None = None  # type: ignore[valid-type]
+    problems: list[str] = Field(default_factory=list)
+    remedies: list[str] = Field(default_factory=list)
+    fee: Fee = Field(default_factory=Fee)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sections_follow_template(cls, data: Any) -> Any:
+        """Parse each section with the models of the record's own template."""
+        if not isinstance(data, dict) or data.get("template") not in TEMPLATES:
+            return data
+        models = SECTION_MODELS[data["template"]]
+        data = dict(data)
+        for section, model in models.items():
+            if isinstance(data.get(section), dict):
+                data[section] = model.model_validate(data[section])
+        return data
+
+    @property
+    def spec(self) -> Template | None:
+        return TEMPLATES.get(self.template) if self.template else None
+
+    @classmethod
+    def empty(cls, template: TemplateVersion, **fields: Any) -> Record:
+        """A record of ``template`` with every row present and every cell null."""
+        spec = TEMPLATES[template]
+        sections = {
+            table.section: {row.key: {c.key: None for c in row.columns} for row in table.rows}
+            for table in spec.tables
+        }
+        return cls.model_validate({"template": template, **sections, **fields})
+
+    def cell(self, path: str) -> Number | None:
+        section, row_key, column_key = path.split(".")
+        row = getattr(getattr(self, section), row_key)
+        return None if row is None else getattr(row, column_key)
+
+    def set_cell(self, path: str, value: Number | None) -> None:
+        section, row_key, column_key = path.split(".")
+        table = getattr(self, section)
+        row = getattr(table, row_key)
+        if row is None:
+            row_model = type(table).model_fields[row_key].annotation.__args__[0]
+            setattr(table, row_key, row_model())
+            row = getattr(table, row_key)
+        setattr(row, column_key, value)
+
+    def cells(self) -> Iterator[tuple[str, Number | None]]:
+        """Every numeric cell the template has, as (path, value)."""
+        if self.spec is None:
+            return
+        for path in self.spec.cell_paths():
+            try:
+                yield path, self.cell(path)
+            except AttributeError:
+                yield path, None
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Evidence(_Strict):
+    """Where a value was read: a span of the normalised text, or page + box."""
+
+    token: str | None = Field(None, description="the value as printed, before parsing")
+    span: tuple[int, int] | None = Field(None, description="[start, end) in the normalised text")
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    method: Literal["text", "html", "ocr", "model", "rule"] = "text"
+    confidence: float | None = None
+    note: str | None = Field(None, description="why a value is null, or how it was resolved")
+
+
+Severity = Literal["error", "warning", "info"]
+FlagKind = Literal["source", "extraction", "missing"]
+
+
+class Flag(_Strict):
+    """One finding of the validator, stable across re-runs."""
+
+    rule: str
+    severity: Severity
+    kind: FlagKind
+    cells: list[str] = Field(default_factory=list)
+    expected: Number | str | None = None
+    found: Number | str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    message: str
+    suspect: str | None = Field(None, description="the one cell that alone explains the failures")
+    suggestion: Number | None = Field(None, description="another reading of the suspect cell")
+    fingerprint: str = ""
+
+    @model_validator(mode="after")
+    def _fingerprint(self) -> Flag:
+        if not self.fingerprint:
+            key = "|".join([self.rule, self.kind, ",".join(sorted(self.cells)), str(self.found)])
+            object.__setattr__(self, "fingerprint", hashlib.sha256(key.encode()).hexdigest()[:16])
+        return self
+
+
+class SourceInfo(_Strict):
+    path: str
+    sha256: str
+    kind: Literal["text", "html", "pdf", "image"]
+    encoding: str | None = None
+    pages: int = 1
+
+
+class Extraction(_Strict):
+    """What ``gxllm extract`` produces: the record, its evidence, and flags."""
+
+    record: Record
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
+    flags: list[Flag] = Field(default_factory=list)
+    source: SourceInfo
+    timings: dict[str, float] = Field(default_factory=dict)
+
+    def to_output(self) -> dict[str, Any]:
+        """The RECORD.md shape at top level (comparable with gold), then the rest."""
+        return {
+            **self.record.to_json(),
+            "evidence": {k: v.model_dump(mode="json", exclude_none=True) for k, v in self.evidence.items()},
+            "flags": [f.model_dump(mode="json", exclude_none=True) for f in self.flags],
+            "source": self.source.model_dump(mode="json"),
+            "timings": self.timings,
+        }
+
+    @classmethod
+    def from_output(cls, data: dict[str, Any]) -> Extraction:
+        record_keys = set(Record.model_fields)
+        return cls.model_validate(
+            {
+                "record": {k: v for k, v in data.items() if k in record_keys},
+                "evidence": data.get("evidence", {}),
+                "flags": data.get("flags", []),
+                "source": data["source"],
+                "timings": data.get("timings", {}),
+            }
+        )
