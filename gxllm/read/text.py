@@ -1,0 +1,87 @@
+"""Plain-text reports: the encoding is detected from the bytes, never assumed."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from gxllm.document import Document, Line
+from gxllm.errors import EmptyInput, UnreadableInput
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Share of text characters below which a decoding is taken for garbage.
+_MIN_TEXT_SHARE = 0.9
+
+
+def _bom_free_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: Chinese text has many zero bytes on one side."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    # ASCII line breaks, digits and spaces give a zero byte in every such
+    # character; CJK rarely does. One side with many zeros and the other none.
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros > half * 0.05 and other == 0:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n")
+    return printable / len(text) >= _MIN_TEXT_SHARE
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name) for a report's bytes.
+
+    Order: a byte-order mark; strict UTF-8; UTF-16 without a BOM; strict
+    GB18030 (a superset of GBK and GB2312); then charset-normalizer's best
+    guess. Anything that still is not text is refused.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise UnreadableInput(f"starts with a {encoding} byte-order mark but is not {encoding}: {error}") from None
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    utf16 = _bom_free_utf16(data)
+    if utf16 is not None and _looks_like_text(utf16):
+        return utf16, "utf-16"
+    if b"\x00" not in data:
+        try:
+            text = data.decode("gb18030")
+            if _looks_like_text(text):
+                return text, "gb18030"
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is not None and _looks_like_text(str(best)):
+        return str(best), best.encoding
+    raise UnreadableInput("not text in any encoding gxllm knows (UTF-8/16/32, GB18030/GBK)")
+
+
+def read_text(path: Path, data: bytes, sha256: str) -> Document:
+    text, encoding = decode_bytes(data)
+    if not text.strip():
+        raise EmptyInput("the file holds no text")
+    lines = [Line(text=line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return Document(path=str(path), sha256=sha256, kind="text", encoding=encoding, lines=lines)
