@@ -1,0 +1,5 @@
+"""Table readers: template-anchored reading of sections 二, 三 and 四."""
+
+from gxllm.tables.reader import read_tables
+
+__all__ = ["read_tables"]

@@ -1,0 +1,461 @@
+"""The template-anchored table reader for sections 二, 三 and 四.
+
+Rows are found by their labels (the template's patterns, matched on the label
+text with whitespace and numbers taken out), never by line positions. The
+values between two row labels belong to one of them: to the first when labels
+precede their numbers, to the second when every label follows its numbers.
+
+Where the text allows more than one reading (a row short of cells with empty
+cells around it, digits of neighbouring cells run together, a block of rows
+printed without telling row order from column order), every reading is kept
+as a candidate and the table's own sums choose; when they cannot, the cells
+stay null and the evidence says why. No value is ever made up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from gxllm.document import Segmented
+from gxllm.record import Evidence, Number, Record
+from gxllm.tables.tokens import Kind, Token, tokenize
+from gxllm.template import TEMPLATES, OTHER_GROUP_PATTERN, Column, Row, SumRule, Table, Template, sum_rules
+
+# Candidate digit splits looked at per row before giving up.
+_MAX_SPLITS = 20000
+_OTHER_GROUP = "(六)其他处理"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One reading of one cell: a value with its token, or null with a reason."""
+
+    value: Number | None
+    token: Token | None = None
+    note: str | None = None
+    # The span of the token the value was cut from, when digits ran together.
+    part: tuple[int, int] | None = None
+
+
+Reading = dict[str, Cell]  # cell path -> cell
+
+
+@dataclass
+class Choice:
+    """The readings the text allows for some cells; the sums pick one."""
+
+    paths: list[str]
+    readings: list[Reading]
+    doubt: str  # why the cells stay null if the sums cannot choose
+
+
+@dataclass
+class TableReading:
+    cells: Reading = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ anchors
+
+
+@dataclass(frozen=True)
+class Anchor:
+    row: Row | None  # None: the 2021 （六）其他处理 group heading
+    start: int
+    end: int
+
+
+def _projection(tokens: list[Token]) -> tuple[str, list[int]]:
+    """The label text of the region (no whitespace, no numbers), with offsets."""
+    chars, offsets = [], []
+    for token in tokens:
+        if token.kind is Kind.TEXT:
+            for i, ch in enumerate(token.text):
+                chars.append(ch)
+                offsets.append(token.start + i)
+    return "".join(chars), offsets
+
+
+def _compact_label(label: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
+
+
+def _label_start(projected: str, match: re.Match[str], label: str) -> int:
+    """Where the row's label begins: a match of "总计" in "(七)总计" is moved
+    back over "(七)", so numbers printed inside a broken label stay with it."""
+    inside = re.search(match.re.pattern, label)
+    prefix = label[: inside.start()] if inside else ""
+    for length in range(len(prefix), 0, -1):
+        if projected[max(0, match.start() - length) : match.start()] == prefix[-length:]:
+            return match.start() - length
+    return match.start()
+
+
+def find_anchors(tokens: list[Token], rows: list[Row | None], patterns: list[str]) -> list[Anchor]:
+    """The row labels in template order: the longest run of matches whose
+    positions increase, so a stray header word cannot pull rows out of place."""
+    projected, offsets = _projection(tokens)
+    # chains[k] = the chain of k+1 anchors ending earliest, as in longest
+    # increasing subsequence.
+    chains: list[list[Anchor]] = []
+    for row, pattern in zip(rows, patterns, strict=True):
+        label = _compact_label(row.label if row else _OTHER_GROUP)
+        matches = [
+            Anchor(row, offsets[_label_start(projected, m, label)], offsets[m.end() - 1] + 1)
+            for m in re.finditer(pattern, projected)
+        ]
+        updated = list(chains)
+        for anchor in matches:
+            k = sum(1 for chain in chains if chain[-1].start < anchor.start)
+            # chains are ordered by length and their ends increase with length.
+            base = chains[k - 1] if k else []
+            candidate = base + [anchor]
+            if k < len(updated):
+                if anchor.start < updated[k][-1].start:
+                    updated[k] = candidate
+            else:
+                updated.append(candidate)
+        chains = updated
+    return chains[-1] if chains else []
+
+
+# ------------------------------------------------------------------ values
+
+
+def parse_value(token: Token, kind: str) -> Cell:
+    """A cell from its printed token; a count must be a whole number."""
+    if token.kind in (Kind.NULL, Kind.EMPTY):
+        note = "empty cell" if token.kind is Kind.EMPTY else f"printed as {token.text!r}: no value"
+        return Cell(None, token if token.kind is Kind.NULL else None, note)
+    text = token.text.replace(",", "")
+    number = float(text) if "." in text else int(text)
+    if kind != "money" and isinstance(number, float):
+        if not number.is_integer():
+            return Cell(None, token, f"{token.text!r} is not a whole number")
+        number = int(number)
+    return Cell(number, token)
+
+
+def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, str, int]]]:
+    """Ways to cut run-together digits into ``needed`` numbers.
+
+    Each part is (source token, digits, offset in the token); a part never
+    starts with 0 unless it is 0.
+    """
+
+    def cuts(text: str, parts: int) -> list[list[tuple[str, int]]]:
+        if parts == 1:
+            return [[(text, 0)]] if text == "0" or not text.startswith("0") else []
+        out = []
+        for i in range(1, len(text)):
+            head = text[:i]
+            if head != "0" and head.startswith("0"):
+                continue
+            for rest in cuts(text[i:], parts - 1):
+                out.append([(head, 0)] + [(t, o + i) for t, o in rest])
+        return out
+
+    splittable = [t for t in tokens if t.kind is Kind.VALUE and t.text.isdigit()]
+    extra = needed - len(tokens)
+    results: list[list[tuple[Token, str, int]]] = []
+    for distribution in itertools.product(range(extra + 1), repeat=len(splittable)):
+        if sum(distribution) != extra:
+            continue
+        per_token = dict(zip((id(t) for t in splittable), distribution, strict=True))
+        options = []
+        for token in tokens:
+            n = per_token.get(id(token), 0) + 1
+            options.append([[(token, text, at) for text, at in c] for c in cuts(token.text, n)] if n > 1 else [[(token, token.text, 0)]])
+        for combo in itertools.product(*options):
+            results.append([part for parts in combo for part in parts])
+            if len(results) > _MAX_SPLITS:
+                return results
+    return results
+
+
+def _row_cells(columns: tuple[Column, ...], tokens: list[Token]) -> tuple[list[list[Cell]], str]:
+    """Every reading of one row's cells that its tokens allow, and the doubt."""
+    k = len(columns)
+    values = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
+
+    def parsed(tokens_in_order: list[Token]) -> list[Cell]:
+        return [parse_value(t, c.kind) for t, c in zip(tokens_in_order, columns, strict=True)]
+
+    if len(values) == k:
+        return [parsed(values)], ""
+    if len(values) > k:
+        return [], f"{len(values)} values where the row has {k} cells"
+    cells_and_empties = [t for t in tokens if t.is_cell]
+    if len(cells_and_empties) > len(values):
+        # Empty cells around the values: every window of k cells that keeps
+        # all the values is a reading.
+        positions = [i for i, t in enumerate(cells_and_empties) if t.kind is not Kind.EMPTY]
+        readings = [
+            parsed(cells_and_empties[start : start + k])
+            for start in range(len(cells_and_empties) - k + 1)
+            if not positions or start <= positions[0] and positions[-1] < start + k
+        ]
+        if readings:
+            return readings, "empty cells could belong to more than one column"
+    splits = _digit_splits(values, k)
+    if not splits:
+        return [], f"{len(values)} values where the row has {k} cells"
+    readings = []
+    for split in splits:
+        cells = []
+        for (token, digits, at), column in zip(split, columns, strict=True):
+            if digits == token.text:
+                cells.append(parse_value(token, column.kind))
+            else:
+                part = (token.start + at, token.start + at + len(digits))
+                cells.append(Cell(int(digits), token, f"digits run together in {token.text!r}", part))
+        readings.append(cells)
+    return readings, f"digits run together: {len(splits)} ways to split them"
+
+
+def _row_choice(paths: list[str], columns: tuple[Column, ...], tokens: list[Token]) -> Choice:
+    readings, doubt = _row_cells(columns, tokens)
+    if not readings:
+        return Choice(paths, [{p: Cell(None, None, doubt) for p in paths}], doubt)
+    return Choice(paths, [dict(zip(paths, cells, strict=True)) for cells in readings], doubt)
+
+
+# ------------------------------------------------------------------ resolution
+
+
+def _score(values: dict[str, Number | None], rules: list[SumRule]) -> tuple[int, int]:
+    """(broken, holding) among the rules whose cells are all known."""
+    broken = holding = 0
+    for rule in rules:
+        operands = [values.get(p) for p in rule.paths]
+        if any(v is None for v in operands):
+            continue
+        if abs(sum(values[p] for p in rule.left) - sum(values[p] for p in rule.right)) < 1e-9:  # type: ignore[misc]
+            holding += 1
+        else:
+            broken += 1
+    return broken, holding
+
+
+def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
+    """Fix every choice with one reading; let the sums choose among the rest."""
+    result = TableReading()
+    pending = []
+    for choice in choices:
+        if len(choice.readings) == 1:
+            result.cells.update(choice.readings[0])
+        else:
+            pending.append(choice)
+    # Two passes: a choice settled in the first can decide one in the second.
+    for final in (False, True):
+        still = []
+        for choice in pending:
+            known = {p: c.value for p, c in result.cells.items()}
+            relevant = [r for r in rules if set(r.paths) & set(choice.paths)]
+            scored = []
+            for reading in choice.readings:
+                trial = dict(known)
+                trial.update({p: c.value for p, c in reading.items()})
+                broken, holding = _score(trial, relevant)
+                scored.append(((broken, -holding), reading))
+            best = min(score for score, _ in scored) if scored else None
+            winners = [r for s, r in scored if s == best]
+            if len(winners) == 1 or (winners and _agree(winners)):
+                result.cells.update(winners[0])
+            elif final or not scored:
+                result.cells.update(_doubtful(choice, winners))
+            else:
+                still.append(choice)
+        pending = still
+    return result
+
+
+def _agree(readings: list[Reading]) -> bool:
+    first = readings[0]
+    return all({p: c.value for p, c in r.items()} == {p: c.value for p, c in first.items()} for r in readings)
+
+
+def _doubtful(choice: Choice, winners: list[Reading]) -> Reading:
+    """Cells all readings agree on keep their value; the rest are null."""
+    cells: Reading = {}
+    for path in choice.paths:
+        options = {w[path].value for w in winners} if winners else set()
+        if len(options) == 1 and winners:
+            cells[path] = winners[0][path]
+        else:
+            cells[path] = Cell(None, None, f"{choice.doubt}; the table's sums cannot tell which")
+    return cells
+
+
+# ------------------------------------------------------------------ tables
+
+
+def _row_patterns(table: Table, template: Template) -> tuple[list[Row | None], list[str]]:
+    rows: list[Row | None] = list(table.rows)
+    patterns = [row.pattern for row in table.rows]
+    if table.section == "section3" and template.version == "2021":
+        # The （六） heading absorbs the numbers of a report that prints it as
+        # one row, so they are not taken for the row above.
+        at = rows.index(table.row("other_overdue_correction"))
+        rows.insert(at, None)
+        patterns.insert(at, OTHER_GROUP_PATTERN)
+    return rows, patterns
+
+
+def _groups(tokens: list[Token], anchors: list[Anchor]) -> tuple[list[list[Token]], bool]:
+    """Tokens belonging to each anchor, and whether labels follow their numbers.
+
+    Numbers printed inside a label broken across lines (between its first
+    and last characters) belong to that label's row in either order.
+    """
+    cells = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
+    labels_after = any(t.end <= anchors[0].start for t in cells) and not any(
+        t.start >= anchors[-1].end for t in cells
+    )
+    groups = []
+    for i, anchor in enumerate(anchors):
+        if labels_after:
+            low, high = (anchors[i - 1].end if i else -1), anchor.end
+        else:
+            low, high = anchor.start, (anchors[i + 1].start if i + 1 < len(anchors) else tokens[-1].end + 1)
+        groups.append([t for t in tokens if low <= t.start < high])
+    return groups, labels_after
+
+
+def _runs(tokens: list[Token]) -> list[list[Token]]:
+    """Value runs separated by label text (column headers in a column-major block)."""
+    runs: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.kind is Kind.TEXT:
+            if runs[-1]:
+                runs.append([])
+        elif token.kind is not Kind.EMPTY:
+            runs[-1].append(token)
+    return [r for r in runs if r]
+
+
+def _block_choice(rows: list[Row], section: str, tokens: list[Token]) -> Choice:
+    """Several row labels printed together, then all their numbers."""
+    paths = _paths(section, rows)
+    widths = {len(r.columns) for r in rows}
+    values = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
+    m = len(rows)
+    if len(widths) != 1 or len(values) != m * next(iter(widths)):
+        return Choice(paths, [], f"{len(values)} values for a block of {m} rows")
+    k = next(iter(widths))
+    runs = [len(r) for r in _runs(tokens)]
+
+    def by_rows() -> Reading:
+        return {
+            f"{section}.{r.key}.{c.key}": parse_value(values[i * k + j], c.kind)
+            for i, r in enumerate(rows)
+            for j, c in enumerate(r.columns)
+        }
+
+    def by_columns() -> Reading:
+        return {
+            f"{section}.{r.key}.{c.key}": parse_value(values[j * m + i], c.kind)
+            for i, r in enumerate(rows)
+            for j, c in enumerate(r.columns)
+        }
+
+    if runs == [m] * k and k > 1:
+        return Choice(paths, [by_columns()], "")
+    if runs == [k] * m and m > 1:
+        return Choice(paths, [by_rows()], "")
+    return Choice(paths, [by_rows(), by_columns()], "rows printed as one block: row order or column order")
+
+
+def _null_choice(rows: list[Row], section: str, note: str) -> Choice:
+    paths = _paths(section, rows)
+    return Choice(paths, [{p: Cell(None, None, note) for p in paths}], note)
+
+
+def _paths(section: str, rows: list[Row]) -> list[str]:
+    return [f"{section}.{r.key}.{c.key}" for r in rows for c in r.columns]
+
+
+def read_rows(table: Table, template: Template, tokens: list[Token]) -> tuple[list[Choice], list[str]]:
+    """Choices for every row of a labelled table (sections 二 and 三)."""
+    section = table.section
+    rows, patterns = _row_patterns(table, template)
+    anchors = find_anchors(tokens, rows, patterns) if tokens else []
+    choices: list[Choice] = []
+    notes: list[str] = []
+    unread: dict[str, str] = {}
+    if anchors:
+        groups, labels_after = _groups(tokens, anchors)
+        order = list(zip(anchors, groups, strict=True))
+        if labels_after:
+            order.reverse()
+        pending: list[Row] = []
+        for anchor, group in order:
+            has_values = any(t.kind in (Kind.VALUE, Kind.NULL) for t in group)
+            if anchor.row is None:
+                if has_values:
+                    notes.append(f"{_OTHER_GROUP} printed as one row: the 2021 template's sub-rows are not in the report")
+                continue
+            if not has_values:
+                pending.append(anchor.row)
+                continue
+            block = [*pending, anchor.row] if not labels_after else [anchor.row, *reversed(pending)]
+            pending = []
+            if len(block) == 1:
+                choices.append(_row_choice(_paths(section, block), block[0].columns, group))
+            else:
+                choices.append(_block_choice(block, section, group))
+        unread.update({row.key: f"no values found for row {row.label!r}" for row in pending})
+    found = {a.row.key for a in anchors if a.row is not None}
+    unread.update({row.key: f"row label {row.label!r} not found" for row in table.rows if row.key not in found})
+    for key, note in unread.items():
+        if notes and key.startswith("other_"):
+            note = f"{_OTHER_GROUP} printed as one row; this sub-row is not in the report"
+        choices.append(_null_choice([table.row(key)], section, note))
+    return choices, notes
+
+
+def read_section4(table: Table, tokens: list[Token]) -> Choice:
+    """Section 四 is one row of fifteen numbers under a two-level header."""
+    columns = tuple(c for row in table.rows for c in row.columns)
+    return _row_choice(_paths("section4", list(table.rows)), columns, tokens)
+
+
+def read_tables(segmented: Segmented) -> tuple[Record, dict[str, Evidence], list[str]]:
+    """Sections 二, 三 and 四 of a segmented report, with evidence for every cell."""
+    template_version = segmented.template
+    if template_version is None:
+        raise ValueError("the template version must be known before the tables are read")
+    template = TEMPLATES[template_version]
+    text = segmented.text.text
+    record = Record.empty(template_version)
+    choices: list[Choice] = []
+    notes: list[str] = []
+    for table, number in ((template.section2, 2), (template.section3, 3), (template.section4, 4)):
+        section = segmented.sections.get(number)
+        tokens = tokenize(text, section.start, section.end) if section else []
+        if section is None:
+            note = f"section {number} not found"
+            choices.append(_null_choice(list(table.rows), table.section, note))
+            notes.append(note)
+        elif number == 4:
+            choices.append(read_section4(table, tokens))
+        else:
+            table_choices, table_notes = read_rows(table, template, tokens)
+            choices.extend(table_choices)
+            notes.extend(table_notes)
+    reading = resolve(choices, sum_rules(template))
+    evidence: dict[str, Evidence] = {}
+    for path, cell in reading.cells.items():
+        record.set_cell(path, cell.value)
+        evidence[path] = _evidence(segmented, cell)
+    return record, evidence, notes
+
+
+def _evidence(segmented: Segmented, cell: Cell) -> Evidence:
+    if cell.token is None:
+        return Evidence(note=cell.note)
+    start, end = cell.part or (cell.token.start, cell.token.end)
+    return segmented.text.evidence(start, end, note=cell.note)

@@ -1,0 +1,145 @@
+"""Cut a table region of the normalised text into label text, values and empty cells.
+
+Three line shapes are told apart: pipe-separated (``label | 0 | 0 |``),
+tab-separated, and whitespace-separated (which includes one cell per line).
+Only the first two can carry an empty cell; in the third, a missing cell
+leaves no trace and the row is simply short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    VALUE = "value"
+    NULL = "null"  # printed as —, -, / or 无: the document says "no value"
+    EMPTY = "empty"  # a pipe- or tab-delimited cell with nothing in it
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind is not Kind.TEXT
+
+
+_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
+_NULL_CELL = re.compile(r"(?:[—\-]+|/|无)")
+# "1.属于国家秘密", "3、其他", "3." alone: a list marker, part of the label. A
+# cell's number is never followed by a full stop that no digit follows.
+_MARKER_AFTER = re.compile(r"[.、](?!\d)")
+# "2024年", "6条": a number with a unit is prose, not a cell.
+_UNIT_AFTER = re.compile(r"\s*[年月日号条项款件个次元%]")
+
+
+def _is_label_number(piece: str, start: int, end: int) -> bool:
+    """Whether ``piece[start:end]``, a number, is part of a label or of prose."""
+    before, after = piece[:start], piece[end:]
+    if before.endswith("第") or (before and before[-1].isascii() and before[-1].isalpha()):
+        return True
+    if before.endswith("(") and after.startswith(")"):
+        return True
+    return bool(_MARKER_AFTER.match(after) or _UNIT_AFTER.match(after))
+
+
+def _scan(piece: str, offset: int) -> list[Token]:
+    """Tokens of one cell (or one whole whitespace-separated line)."""
+    tokens: list[Token] = []
+    for word in re.finditer(r"\S+", piece):
+        start = offset + word.start()
+        if _NULL_CELL.fullmatch(word.group()):
+            tokens.append(Token(Kind.NULL, word.group(), start, start + len(word.group())))
+            continue
+        tokens.extend(_split_word(piece, word, offset))
+    return _merge_markers(tokens)
+
+
+def _split_word(piece: str, word: re.Match[str], offset: int) -> list[Token]:
+    tokens = []
+    text = word.group()
+    cursor = 0
+    for number in _NUMBER.finditer(text):
+        is_label = _is_label_number(piece, word.start() + number.start(), word.start() + number.end())
+        start, end = number.start(), number.end()
+        if text[start] == "-" and start > 0:
+            start += 1  # a dash after text is a hyphen, not a sign
+        if start > cursor:
+            tokens.append(Token(Kind.TEXT, text[cursor:start], offset + word.start() + cursor, offset + word.start() + start))
+        kind = Kind.TEXT if is_label else Kind.VALUE
+        tokens.append(Token(kind, text[start:end], offset + word.start() + start, offset + word.start() + end))
+        cursor = end
+    if cursor < len(text):
+        tokens.append(Token(Kind.TEXT, text[cursor:], offset + word.start() + cursor, offset + word.end()))
+    return tokens
+
+
+def _merge_markers(tokens: list[Token]) -> list[Token]:
+    """Join adjacent text tokens of one word so label fragments stay whole."""
+    merged: list[Token] = []
+    for token in tokens:
+        if merged and token.kind is Kind.TEXT and merged[-1].kind is Kind.TEXT and merged[-1].end == token.start:
+            last = merged.pop()
+            token = Token(Kind.TEXT, last.text + token.text, last.start, token.end)
+        merged.append(token)
+    return merged
+
+
+def _pipe_cells(line: str) -> list[tuple[str, int]]:
+    """Cells of a pipe-separated line with their offsets in the line.
+
+    A pipe ends a cell: ``65 |`` is one cell, ``|||`` three empty ones; a
+    leading pipe (markdown style) opens the row and makes no cell.
+    """
+    pieces, cursor = [], 0
+    for part in line.split("|"):
+        pieces.append((part, cursor))
+        cursor += len(part) + 1
+    if line.rstrip().endswith("|") and pieces and not pieces[-1][0].strip():
+        pieces.pop()
+    if line.lstrip().startswith("|") and pieces and not pieces[0][0].strip():
+        pieces.pop(0)
+    return pieces
+
+
+def _tab_cells(line: str) -> list[tuple[str, int]]:
+    """Cells of a tab-separated line; leading empties (indentation, cells
+    merged from the rows above) are not cells of this row."""
+    pieces, cursor = [], 0
+    for part in line.split("\t"):
+        pieces.append((part, cursor))
+        cursor += len(part) + 1
+    while len(pieces) > 1 and not pieces[0][0].strip():
+        pieces.pop(0)
+    return pieces
+
+
+def tokenize(text: str, start: int, end: int) -> list[Token]:
+    """Tokens of ``text[start:end]``, offsets absolute in ``text``."""
+    tokens: list[Token] = []
+    offset = start
+    for line in text[start:end].split("\n"):
+        if "|" in line:
+            cells = _pipe_cells(line)
+        elif "\t" in line:
+            cells = _tab_cells(line)
+        else:
+            cells = None
+        if cells is None:
+            tokens.extend(_scan(line, offset))
+        else:
+            for cell, at in cells:
+                if cell.strip():
+                    tokens.extend(_scan(cell, offset + at))
+                else:
+                    tokens.append(Token(Kind.EMPTY, "", offset + at, offset + at))
+        offset += len(line) + 1
+    return tokens

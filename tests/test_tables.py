@@ -1,0 +1,251 @@
+"""The template-anchored table reader, one test per layout of issue 2 point 5."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gxllm.record import Record
+from gxllm.tables import read_tables
+from gxllm.template import TEMPLATES
+from tests.conftest import SEEDS
+from tests.report_text import (
+    cell_text,
+    render,
+    report,
+    section2_rows,
+    section3_rows,
+    section4_cells,
+    segmented,
+)
+
+
+@pytest.fixture
+def lianyun() -> Record:
+    """A real report's numbers: non-zero, and the sums hold."""
+    return Record.model_validate(json.loads((SEEDS / "lianyun-gov-2024.gold.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def record_2019(lianyun: Record) -> Record:
+    data = lianyun.to_json()
+    s3 = data["section3"]
+    s3["other"] = {
+        c: s3["other_overdue_correction"][c] + s3["other_overdue_fee"][c] + s3["other_other"][c] for c in s3["new"]
+    }
+    for key in ("other_overdue_correction", "other_overdue_fee", "other_other"):
+        del s3[key]
+    data["section2"] = {
+        "rules": {"new_made": 1, "new_published": 2, "total_published": 30},
+        "normative_docs": {"new_made": 4, "new_published": 5, "total_published": 60},
+        "licensing": {"prev_items": 12, "change": -3, "decisions": 1885},
+        "other_services": {"prev_items": 7, "change": 0, "decisions": 8},
+        "penalty": {"prev_items": 90, "change": 2, "decisions": 701},
+        "coercion": {"prev_items": 11, "change": 1, "decisions": 102},
+        "fees": {"prev_items": 3, "change": -1},
+        "procurement": {"items": 14, "amount": 2480.5},
+    }
+    return Record.model_validate({**data, "template": "2019", "year": 2019})
+
+
+def cells_of(record: Record) -> dict[str, object]:
+    return dict(record.cells())
+
+
+def read(text: str) -> tuple[Record, dict]:
+    record, evidence, _notes = read_tables(segmented(text))
+    return record, evidence
+
+
+def assert_same_cells(got: Record, want: Record) -> None:
+    wrong = {p: (v, got.cell(p)) for p, v in want.cells() if got.cell(p) != v}
+    assert wrong == {}
+
+
+def test_spaced_rows_2021(lianyun):
+    got, evidence = read(render(lianyun))
+    assert_same_cells(got, lianyun)
+    # Evidence points at the printed token.
+    ev = evidence["section3.new.natural_person"]
+    text = segmented(render(lianyun)).text.text
+    assert text[ev.span[0] : ev.span[1]] == ev.token == "65"
+
+
+def test_spaced_rows_2019_with_negative_change(record_2019):
+    got, _ = read(render(record_2019))
+    assert got.template == "2019"
+    assert_same_cells(got, record_2019)
+    assert got.cell("section2.licensing.change") == -3
+    assert got.cell("section2.procurement.amount") == 2480.5
+
+
+def test_one_cell_per_line(lianyun):
+    got, _ = read(render(lianyun, lambda label, cells: "\n\n".join([label, *cells])))
+    assert_same_cells(got, lianyun)
+
+
+def test_pipe_rows(lianyun):
+    got, _ = read(render(lianyun, lambda label, cells: " | ".join([label, *cells]) + " |"))
+    assert_same_cells(got, lianyun)
+
+
+def test_pipe_one_cell_per_line_with_padding(lianyun):
+    # lianyun-gov-2024's own scrape: "label |", "65 |", then "||" padding cells.
+    got, _ = read(render(lianyun, lambda label, cells: "\n".join([f"{label} |", *(f"{c} |" for c in cells), "||"])))
+    assert_same_cells(got, lianyun)
+
+
+def test_tab_rows_with_merged_label_columns(lianyun):
+    got, _ = read(render(lianyun, lambda label, cells: "\t\t" + label + "\t\t" + "\t".join(cells) + "\t"))
+    assert_same_cells(got, lianyun)
+
+
+def test_labels_broken_across_lines_with_numbers_in_between(lianyun):
+    def broken(label: str, cells: list[str]) -> str:
+        cut = max(2, len(label) // 2)
+        return f"{label[:cut]} {' '.join(cells)}\n {label[cut:]}"
+
+    got, _ = read(render(lianyun, broken))
+    assert_same_cells(got, lianyun)
+
+
+def test_headers_broken_into_single_characters(lianyun):
+    text = render(lianyun).replace(
+        "申请人情况 自然人 法人或其他组织 总计", "申\n请\n人\n情\n况\n自\n然\n人\n法人或其他组织\n总\n计"
+    )
+    got, _ = read(text)
+    assert_same_cells(got, lianyun)
+
+
+def test_row_label_after_its_numbers(lianyun):
+    got, _ = read(render(lianyun, lambda label, cells: " ".join([*cells, label])))
+    assert_same_cells(got, lianyun)
+
+
+def test_section3_printed_column_by_column(lianyun):
+    rows = section3_rows(lianyun)
+    columns = TEMPLATES["2021"].section3.rows[0].columns
+    labels = "\n".join(label for label, _ in rows)
+    blocks = "\n".join(
+        column.label + "\n" + "\n".join(cells[j] for _, cells in rows) for j, column in enumerate(columns)
+    )
+    s2 = "\n".join(" ".join([label, *cells]) for label, cells in section2_rows(lianyun))
+    got, _ = read(report(s2, labels + "\n" + blocks, " ".join(section4_cells(lianyun))))
+    assert_same_cells(got, lianyun)
+
+
+def test_block_without_column_headers_is_decided_by_the_sums(lianyun):
+    rows = section3_rows(lianyun)
+    labels = "\n".join(label for label, _ in rows)
+    column_major = " ".join(cells[j] for j in range(7) for _, cells in rows)
+    s2 = "\n".join(" ".join([label, *cells]) for label, cells in section2_rows(lianyun))
+    got, _ = read(report(s2, labels + "\n" + column_major, " ".join(section4_cells(lianyun))))
+    assert_same_cells(got, lianyun)
+
+
+def test_2021_report_printing_other_as_one_row(lianyun):
+    rows = [r for r in section3_rows(lianyun) if not r[0].startswith(("1.申请人", "2.申请人", "3.其他"))]
+    other = [
+        str(sum(int(lianyun.cell(f"section3.{k}.{c.key}")) for k in ("other_overdue_correction", "other_overdue_fee", "other_other")))
+        for c in TEMPLATES["2021"].section3.rows[0].columns
+    ]
+    at = [label for label, _ in rows].index("（七）总计")
+    rows.insert(at, ("（六）其他处理", other))
+    s2 = "\n".join(" ".join([label, *cells]) for label, cells in section2_rows(lianyun))
+    s3 = "\n".join(" ".join([label, *cells]) for label, cells in rows)
+    record, evidence, notes = read_tables(segmented(report(s2, s3, " ".join(section4_cells(lianyun)))))
+    for key in ("other_overdue_correction", "other_overdue_fee", "other_other"):
+        for column in ("natural_person", "total"):
+            assert record.cell(f"section3.{key}.{column}") is None
+            assert "one row" in evidence[f"section3.{key}.{column}"].note
+    assert record.cell("section3.total.total") == 78
+    assert record.cell("section3.rejected_confirmation.total") == 0
+    assert any("one row" in n for n in notes)
+
+
+def test_empty_and_dash_cells_are_null_never_zero(lianyun):
+    def printer(label: str, cells: list[str]) -> str:
+        if label == "（一）予以公开":
+            cells = ["24", "", "—", "/", "无", "-", "26"]
+        return "\t".join([label, *cells])
+
+    got, evidence = read(render(lianyun, printer))
+    assert got.cell("section3.granted.natural_person") == 24
+    for column in ("commercial", "research", "social_welfare", "legal_service", "other"):
+        assert got.cell(f"section3.granted.{column}") is None
+    assert got.cell("section3.granted.total") == 26
+    assert evidence["section3.granted.commercial"].note == "empty cell"
+    assert evidence["section3.granted.research"].token == "—"
+
+
+def test_run_together_digits_split_by_the_sums(lianyun):
+    def printer(label: str, cells: list[str]) -> str:
+        if label.startswith("一、本年新收"):
+            cells = ["653", *cells[2:]]  # 65 and 3 printed with no separator
+        return " ".join([label, *cells])
+
+    got, evidence = read(render(lianyun, printer))
+    assert got.cell("section3.new.natural_person") == 65
+    assert got.cell("section3.new.commercial") == 3
+    ev = evidence["section3.new.commercial"]
+    assert ev.token == "3" and "run together" in ev.note
+
+
+def test_run_together_digits_with_two_fitting_splits_stay_null(lianyun):
+    # 行政复议 1 12 0 0 13 printed "112 0 0 13": 1+12 and 11+2 both make 13,
+    # and no other sum involves these cells.
+    lianyun.section4.review = {"upheld": 1, "corrected": 12, "other": 0, "pending": 0, "total": 13}
+    cells = section4_cells(lianyun)
+    printed = " ".join(["112", *cells[2:]])
+    s2 = "\n".join(" ".join([label, *c]) for label, c in section2_rows(lianyun))
+    s3 = "\n".join(" ".join([label, *c]) for label, c in section3_rows(lianyun))
+    got, evidence = read(report(s2, s3, printed))
+    assert got.cell("section4.review.upheld") is None
+    assert got.cell("section4.review.corrected") is None
+    assert "cannot tell" in evidence["section4.review.upheld"].note
+    # Every reading agrees on the cells after the run-together digits.
+    assert got.cell("section4.review.total") == 13
+    assert got.cell("section4.litigation_direct.total") == 1
+
+
+def test_short_row_without_empties_is_null_with_reason(lianyun):
+    def printer(label: str, cells: list[str]) -> str:
+        if label == "（二）部分公开":
+            cells = cells[1:]  # one cell lost, no sign of where
+        return " ".join([label, *cells])
+
+    got, evidence = read(render(lianyun, printer))
+    assert got.cell("section3.partial.total") is None
+    assert "6 values" in evidence["section3.partial.total"].note
+
+
+def test_thousands_separators_and_full_width_digits(lianyun):
+    text = render(lianyun).replace("行政许可 18858", "行政许可 １８，８５８")
+    got, evidence = read(text)
+    assert got.cell("section2.licensing.decisions") == 18858
+    assert evidence["section2.licensing.decisions"].token == "18,858"
+
+
+def test_missing_section_leaves_its_cells_null(lianyun):
+    text = render(lianyun)
+    start = text.index("四、政府信息公开行政复议")
+    text = text[:start] + text[text.index("五、存在的主要问题") :]
+    got, evidence = read(text)
+    assert got.cell("section4.review.total") is None
+    assert got.cell("section3.new.total") == 68
+    # The validator's MISSING rule sees every section-4 cell as unread.
+    assert all(evidence[f"section4.review.{c}"].note for c in ("upheld", "total"))
+
+
+@pytest.mark.parametrize("name", ["haian-kjj-2019", "lianyun-gov-2024", "lanshan-kjj-2023", "lianyun-kjj-2024", "yindu-kjj-2024"])
+def test_seed_tables_equal_gold(name):
+    gold = Record.model_validate(json.loads((SEEDS / f"{name}.gold.json").read_text(encoding="utf-8")))
+    text = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+    got, evidence = read(text)
+    assert_same_cells(got, gold)
+    assert all(evidence[p].token is not None for p, _ in gold.cells())
+
+
+def test_cell_text_helper_prints_null_as_empty():
+    assert cell_text(None) == "" and cell_text(0) == "0"
