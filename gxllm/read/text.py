@@ -28,9 +28,10 @@ def _bom_free_utf16(data: bytes) -> str | None:
     even, odd = data[0::2].count(0), data[1::2].count(0)
     half = len(data) // 2
     # ASCII line breaks, digits and spaces give a zero byte in every such
-    # character; CJK rarely does. One side with many zeros and the other none.
+    # character; CJK only now and then (U+4E00 is 00 4E). One side with many
+    # zeros and the other with few.
     for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros > half * 0.05 and other == 0:
+        if zeros > half * 0.05 and other * 4 < zeros:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:

@@ -1,0 +1,107 @@
+"""Reading: encodings detected from the bytes, HTML tables kept as rows, bad input refused."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
+from gxllm.normalize import normalize, normalize_line
+from gxllm.read import read_document
+from gxllm.read.html import html_to_lines
+from tests.conftest import SEEDS
+
+SAMPLE = "连云区人民政府2024年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 65 3 0 0 0 0 68\n"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (SAMPLE.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + SAMPLE.encode("utf-8"), "utf-8-sig"),
+        (SAMPLE.encode("gb18030"), "gb18030"),
+        (SAMPLE.encode("gbk"), "gb18030"),
+        (SAMPLE.encode("utf-16"), "utf-16"),
+        (SAMPLE.encode("utf-16-le"), "utf-16"),
+        (SAMPLE.encode("utf-16-be"), "utf-16"),
+    ],
+    ids=["utf-8", "utf-8-bom", "gb18030", "gbk", "utf-16-bom", "utf-16-le", "utf-16-be"],
+)
+def test_encodings_are_detected(tmp_path, encoded, encoding):
+    path = tmp_path / "report.txt"
+    path.write_bytes(encoded)
+    document = read_document(path)
+    assert document.encoding == encoding
+    assert document.text.rstrip("\n") == SAMPLE.rstrip("\n")
+
+
+def test_seed_reads_as_utf8():
+    document = read_document(SEEDS / "lianyun-gov-2024.txt")
+    assert document.kind == "text" and document.encoding == "utf-8"
+    assert len(document.sha256) == 64
+
+
+def test_html_table_rows_and_cells_kept_scripts_dropped(tmp_path):
+    page = """<html><head><style>td{color:red} .x{content:"99"}</style>
+    <script>var total = 12345; document.write("68")</script></head>
+    <body><h1>某局2024年政府信息公开工作年度报告</h1>
+    <table><tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td>24</td><td>2</td></tr>
+    <tr><td>（二）部分<br>公开</td><td>8</td><td></td></tr></table>
+    <p>六、其他需要报告的事项</p><noscript>0 0 0</noscript></body></html>"""
+    lines = html_to_lines(page)
+    assert lines[0] == "某局2024年政府信息公开工作年度报告"
+    assert lines[1] == "三、本年度办理结果\t（一）予以公开\t24\t2"
+    assert lines[2] == "（二）部分 公开\t8\t"  # the empty cell is kept
+    assert not any("12345" in line or "99" in line or "0 0 0" in line for line in lines)
+
+
+def test_html_file_with_gbk_meta(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_bytes("<html><body><p>某局政府信息公开工作年度报告</p></body></html>".encode("gbk"))
+    document = read_document(path)
+    assert document.kind == "html"
+    assert document.text == "某局政府信息公开工作年度报告"
+
+
+def test_flattened_html_reads_as_lines(tmp_path):
+    path = tmp_path / "flat.html"
+    path.write_text("<div>规章<br>0<br>0<br>0</div><p>行政许可</p><p>18858</p>", encoding="utf-8")
+    assert read_document(path).text.split("\n") == ["规章", "0", "0", "0", "行政许可", "18858"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error", "reason"),
+    [
+        ("empty.txt", b"", EmptyInput, "empty"),
+        ("blank.txt", b"  \n\t\n", EmptyInput, "no text"),
+        ("garbage.txt", bytes(range(256)) * 8, UnreadableInput, "not text"),
+        ("report.docx", b"PK\x03\x04junk", UnsupportedInput, "unsupported file type .docx"),
+        ("noscript.html", b"<script>1 2 3</script>", EmptyInput, "no text"),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason(tmp_path, name, content, error, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(error, match=reason):
+        read_document(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(UnreadableInput, match="no such file"):
+        read_document(tmp_path / "absent.txt")
+
+
+def test_normalisation_full_width_traditional_and_invisible():
+    assert normalize_line("總計：１８，８５８\u200b") == "总计:18,858"
+    assert normalize_line("政府資訊公開工作年度報告") == "政府资讯公开工作年度报告"
+    assert normalize_line("结果\u3000维持") == "结果 维持"
+
+
+def test_normalised_text_keeps_lines_and_offsets():
+    document = read_document(SEEDS / "yindu-kjj-2024.txt")
+    normalized = normalize(document)
+    assert len(normalized.line_starts) == len(document.lines)
+    for index in (0, 10, len(document.lines) - 1):
+        start = normalized.line_starts[index]
+        assert normalized.text[start:].split("\n", 1)[0] == normalize_line(document.lines[index].text)

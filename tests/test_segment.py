@@ -1,0 +1,75 @@
+"""Sections, template version, year and agency, on the seeds and on damaged variants."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gxllm.segment import detect_template, find_sections
+from tests.conftest import SEEDS
+from tests.report_text import segmented
+
+NAMES = ["haian-kjj-2019", "lianyun-gov-2024", "lanshan-kjj-2023", "lianyun-kjj-2024", "yindu-kjj-2024"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seed_metadata_equals_gold(name):
+    gold = json.loads((SEEDS / f"{name}.gold.json").read_text(encoding="utf-8"))
+    result = segmented((SEEDS / f"{name}.txt").read_text(encoding="utf-8"))
+    assert (result.agency, result.year, result.template) == (gold["agency"], gold["year"], gold["template"])
+    assert sorted(result.sections) == [1, 2, 3, 4, 5, 6]
+
+
+def test_section_three_inner_numbering_is_not_a_heading():
+    text = (SEEDS / "lianyun-kjj-2024.txt").read_text(encoding="utf-8")
+    sections = find_sections(segmented(text).text.text)
+    body3 = segmented(text).body(3)
+    assert "四、结转下年度继续办理" in body3 and "一、本年新收" in body3
+    assert sections[4].heading.startswith("四、政府信息公开行政复议")
+
+
+def test_renumbered_missing_and_run_in_headings():
+    text = "\n".join(
+        [
+            "某县教育局2022年度政府信息公开工作年度报告",
+            "总体情况",  # no number
+            "我局认真落实。",
+            "三、主动公开政府信息情况",  # wrong number
+            "规章 0 0 0",
+            "收到和处理政府信息公开申请情况",
+            "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+            "五、存在的主要问题及改进情况:一是公开不够及时。",  # run-in
+            "其他需要报告的事项",
+            "无。",
+        ]
+    )
+    result = segmented(text)
+    assert sorted(result.sections) == [1, 2, 3, 4, 5, 6]
+    assert result.body(5).startswith("一是公开不够及时")
+    assert result.year == 2022 and result.agency == "某县教育局"
+
+
+def test_damaged_period_date_gives_the_year():
+    result = segmented("某局政府信息公开工作年度报告\n本年度报告中所列数据的统计期限自202311日至20231231日。\n一、总体情况\n")
+    assert result.year == 2023
+
+
+def test_template_from_labels_beats_the_year():
+    # A 2021 report that prints the 2019 table labels is read as 2019.
+    assert detect_template("本年新制作数量 本年新公开数量 对外公开总数量 政府集中采购", 2021) == "2019"
+    assert detect_template("本年制发件数 本年废止件数 现行有效件数", 2019) == "2021"
+    assert detect_template("no labels", 2020) == "2019"
+    assert detect_template("no labels", None) is None
+
+
+def test_traditional_report_is_read_in_simplified():
+    result = segmented("殷都區科學技術局2024年政府信息公開工作年度報告\n一、總體情況\n二、主動公開政府信息情況\n")
+    assert result.agency == "殷都区科学技术局"
+    assert result.year == 2024
+
+
+def test_publisher_field_when_there_is_no_title():
+    result = segmented("发布机构: 某市统计局\n一、总体情况\n2021年,我局……\n")
+    assert result.agency == "某市统计局"
+    assert result.year == 2021
