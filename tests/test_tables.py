@@ -220,6 +220,12 @@ def test_short_row_without_empties_is_null_with_reason(lianyun):
     assert "6 values" in evidence["section3.partial.total"].note
 
 
+def test_page_numbers_inside_a_table_are_not_cells(lianyun):
+    text = render(lianyun).replace("（二）部分公开", "- 3 -\n第4页 共9页\n（二）部分公开")
+    got, _ = read(text)
+    assert_same_cells(got, lianyun)
+
+
 def test_thousands_separators_and_full_width_digits(lianyun):
     text = render(lianyun).replace("行政许可 18858", "行政许可 １８，８５８")
     got, evidence = read(text)

@@ -122,12 +122,18 @@ def _tab_cells(line: str) -> list[tuple[str, int]]:
     return pieces
 
 
+# Page numbers of a PDF that land inside a table: "- 3 -", "第3页 共12页", "3/12".
+_PAGE_NUMBER = re.compile(r"\s*(?:[-—]\s*\d{1,4}\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*")
+
+
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Tokens of ``text[start:end]``, offsets absolute in ``text``."""
     tokens: list[Token] = []
     offset = start
     for line in text[start:end].split("\n"):
-        if "|" in line:
+        if _PAGE_NUMBER.fullmatch(line):
+            cells: list[tuple[str, int]] | None = []
+        elif "|" in line:
             cells = _pipe_cells(line)
         elif "\t" in line:
             cells = _tab_cells(line)
