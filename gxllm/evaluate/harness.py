@@ -1,0 +1,166 @@
+"""Scoring a gold directory: run the pipeline on each case and measure it.
+
+The pipeline and the validator come in as :class:`Stages`, so the harness can
+be tested with fakes and run on the real ones alike.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from time import perf_counter
+from typing import Protocol
+
+from gxllm import __version__
+from gxllm.evaluate.gold import GoldCase, load_gold_dir
+from gxllm.evaluate.metrics import (
+    Ratio,
+    catching_flags,
+    cells_by_section,
+    compare_cells,
+    compare_fields,
+    false_alarms,
+    is_alarm,
+    score_items,
+)
+from gxllm.evaluate.perturb import Change, apply_change, plan_changes
+from gxllm.evaluate.results import Alarm, CaseResult, ChangeOutcome, EvalReport, WrongCell, summarise
+from gxllm.record import Evidence, Extraction, Flag, Record
+
+
+class Validator(Protocol):
+    """``gxllm.validate.validate``; ``raw`` is left at its default: the records here are complete."""
+
+    def __call__(self, record: Record, *, evidence: dict[str, Evidence], source_text: str | None) -> list[Flag]: ...
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The parts of gxllm the harness measures."""
+
+    extract: Callable[..., Extraction]  # extract(path, use_llm=...)
+    validate: Validator
+    source_text: Callable[[Path], str]  # the normalised text that evidence spans point into
+
+    @classmethod
+    def pipeline(cls) -> Stages:
+        from gxllm.pipeline import extract, read_normalized
+        from gxllm.validate import validate
+
+        return cls(extract=extract, validate=validate, source_text=lambda path: read_normalized(path).text)
+
+
+def peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
+
+
+def _alarm(flag: Flag) -> Alarm:
+    return Alarm(rule=flag.rule, severity=flag.severity, kind=flag.kind, cells=flag.cells, message=flag.message)
+
+
+def _score(
+    case: GoldCase,
+    prediction: Extraction | None,
+    error: str | None,
+    seconds: float,
+    gold_flags: list[Flag],
+    outcomes: list[ChangeOutcome],
+) -> tuple[CaseResult, list[WrongCell]]:
+    predicted = prediction.record if prediction is not None else None
+    cells = compare_cells(case.gold, predicted)
+    evidence = prediction.evidence if prediction is not None else {}
+    wrong = [
+        WrongCell(case=case.name, path=c.path, gold=c.gold, predicted=c.predicted, evidence=evidence.get(c.path), note=c.note)
+        for c in cells
+        if not c.correct
+    ]
+    flags = prediction.flags if prediction is not None else []
+    result = CaseResult(
+        name=case.name,
+        source=str(case.source),
+        gold=str(case.gold_path),
+        error=error,
+        seconds=seconds,
+        timings=prediction.timings if prediction is not None else {},
+        rss_mib=peak_rss_mib(),
+        cells=Ratio(correct=sum(c.correct for c in cells), total=len(cells)),
+        cells_by_section=cells_by_section(cells),
+        fields=compare_fields(case.gold, predicted),
+        problems=score_items(case.gold.problems, predicted.problems if predicted else []),
+        remedies=score_items(case.gold.remedies, predicted.remedies if predicted else []),
+        flags_raised=sum(map(is_alarm, flags)),
+        false_alarms=[_alarm(f) for f in false_alarms(flags, gold_flags, case.gold, predicted)] if predicted else [],
+        changes=outcomes,
+    )
+    return result, wrong
+
+
+def _try_change(
+    change: Change, case: GoldCase, stages: Stages, prediction: Extraction, source_text: str, gold_flags: list[Flag]
+) -> ChangeOutcome:
+    flags = stages.validate(
+        apply_change(case.gold, change), evidence=prediction.evidence, source_text=source_text
+    )
+    caught_by = [f.rule for f in catching_flags(change.path, flags, gold_flags)]
+    return ChangeOutcome(**change.model_dump(), caught=bool(caught_by), caught_by=caught_by)
+
+
+def evaluate_case(
+    case: GoldCase, stages: Stages, *, use_llm: bool | None, perturb: int, seed: int
+) -> tuple[CaseResult, list[WrongCell]]:
+    """One case; anything it raises makes it a crashed case, wrong in every figure."""
+    changes = plan_changes(case.gold, perturb, seed, case.name)
+    start = perf_counter()
+    try:
+        prediction = stages.extract(case.source, use_llm=use_llm)
+        seconds = perf_counter() - start
+        source_text = stages.source_text(case.source)
+        gold_flags = stages.validate(case.gold, evidence=prediction.evidence, source_text=source_text)
+        outcomes = [_try_change(c, case, stages, prediction, source_text, gold_flags) for c in changes]
+    except Exception as exc:  # noqa: BLE001 - a crash is a result to report, not a reason to stop
+        missed = [ChangeOutcome(**c.model_dump(), caught=False) for c in changes]
+        return _score(case, None, f"{type(exc).__name__}: {exc}", perf_counter() - start, [], missed)
+    return _score(case, prediction, None, seconds, gold_flags, outcomes)
+
+
+def evaluate(
+    directory: Path,
+    *,
+    use_llm: bool | None = None,
+    perturb: int = 0,
+    seed: int = 0,
+    stages: Stages | None = None,
+    on_case: Callable[[int, CaseResult], None] | None = None,
+) -> EvalReport:
+    """Score every case under ``directory``; :class:`~gxllm.errors.BadGold` before any work if the gold is bad.
+
+    ``use_llm`` is passed to the pipeline: False runs it with no language
+    model, None as configured. ``on_case(number_of_cases, result)`` is called
+    after each case.
+    """
+    cases = load_gold_dir(directory)
+    stages = stages or Stages.pipeline()
+    results: list[CaseResult] = []
+    wrong_cells: list[WrongCell] = []
+    for case in cases:
+        result, wrong = evaluate_case(case, stages, use_llm=use_llm, perturb=perturb, seed=seed)
+        results.append(result)
+        wrong_cells += wrong
+        if on_case is not None:
+            on_case(len(cases), result)
+    return EvalReport(
+        gxllm_version=__version__,
+        directory=str(directory),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        use_llm=use_llm,
+        perturb=perturb,
+        seed=seed,
+        summary=summarise(results, perturb),
+        cases=results,
+        wrong_cells=wrong_cells,
+    )

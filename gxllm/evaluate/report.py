@@ -1,0 +1,172 @@
+"""An :class:`EvalReport` as tables: printed with Rich, or written as Markdown.
+
+Both outputs come from the same :func:`summary_tables`, so the terminal and
+the Markdown report always show the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+from gxllm.evaluate.metrics import ItemScore, Ratio
+from gxllm.evaluate.results import EvalReport
+
+TERMINAL_WRONG_CELLS = 20
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    title: str
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+
+
+def ratio(value: Ratio) -> str:
+    return "n/a (0 of 0)" if value.share is None else f"{value.share:.1%} ({value.correct}/{value.total})"
+
+
+def seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f} s"
+
+
+def _items(name: str, score: ItemScore) -> tuple[str, ...]:
+    return (
+        name,
+        f"{score.precision:.3f}",
+        f"{score.recall:.3f}",
+        f"{score.f1:.3f}",
+        f"{score.matched} matched / {score.gold} gold / {score.predicted} predicted",
+    )
+
+
+def summary_tables(report: EvalReport) -> list[SummaryTable]:
+    s = report.summary
+    tables = [
+        SummaryTable(
+            "Numeric cells (sections 2-4)",
+            ("measure", "accuracy"),
+            [("all cells", ratio(s.cells))]
+            + [(section, ratio(r)) for section, r in s.cells_by_section.items()]
+            + [("cases with every cell right", ratio(s.cases_all_right))],
+        ),
+        SummaryTable("Fields", ("field", "accuracy"), [(name, ratio(r)) for name, r in s.fields.items()]),
+        SummaryTable(
+            "Narrative (micro-averaged over items)",
+            ("list", "precision", "recall", "F1", "items"),
+            [_items("problems", s.problems), _items("remedies", s.remedies)],
+        ),
+        SummaryTable(
+            "Flags on the cases as given",
+            ("measure", "count"),
+            [("alarms raised (error + warning)", str(s.flags_raised)), ("false alarms", str(s.false_alarms))],
+        ),
+    ]
+    if s.perturbation is not None:
+        p = s.perturbation
+        tables.append(
+            SummaryTable(
+                f"Deliberate errors caught ({report.perturb} per case, seed {report.seed})",
+                ("changes", "caught"),
+                [("all", ratio(p.caught))]
+                + [(section, ratio(r)) for section, r in p.by_section.items()]
+                + [(kind, ratio(r)) for kind, r in p.by_kind.items()],
+            )
+        )
+    t = s.timing
+    tables.append(
+        SummaryTable(
+            "Time and memory",
+            ("measure", "value"),
+            [("per document", seconds(t.seconds_per_document))]
+            + [(f"  {stage}", seconds(value)) for stage, value in t.by_stage.items()]
+            + [("total", seconds(t.seconds_total)), ("peak memory", f"{s.peak_rss_mib:.0f} MiB (ru_maxrss)")],
+        )
+    )
+    tables.append(
+        SummaryTable(
+            f"Cases ({s.cases}, {s.crashed} crashed)",
+            ("case", "cells", "wrong", "false alarms", "seconds", "error"),
+            [
+                (
+                    case.name,
+                    ratio(case.cells),
+                    str(case.cells.total - case.cells.correct),
+                    str(len(case.false_alarms)),
+                    f"{case.seconds:.3f}",
+                    case.error or "",
+                )
+                for case in report.cases
+            ],
+        )
+    )
+    alarms = [(case.name, a.rule, a.kind, ", ".join(a.cells), a.message) for case in report.cases for a in case.false_alarms]
+    if alarms:
+        tables.append(SummaryTable("False alarms", ("case", "rule", "kind", "cells", "message"), alarms))
+    return tables
+
+
+def _wrong_cells_table(report: EvalReport, limit: int | None) -> SummaryTable | None:
+    cells = report.wrong_cells if limit is None else report.wrong_cells[:limit]
+    if not cells:
+        return None
+    title = f"Wrong cells ({len(report.wrong_cells)})"
+    if len(cells) < len(report.wrong_cells):
+        title += f", first {len(cells)}; all are in --json"
+    rows = [
+        (
+            c.case,
+            c.path,
+            str(c.gold),
+            str(c.predicted),
+            (c.evidence.token or "") if c.evidence else "",
+            c.note or ((c.evidence.note or "") if c.evidence else ""),
+        )
+        for c in cells
+    ]
+    return SummaryTable(title, ("case", "cell", "gold", "predicted", "as printed", "note"), rows)
+
+
+def _missed_changes_table(report: EvalReport) -> SummaryTable | None:
+    rows = [
+        (case.name, c.kind, c.path, str(c.original), str(c.changed))
+        for case in report.cases
+        for c in case.changes
+        if not c.caught
+    ]
+    return SummaryTable("Deliberate errors missed", ("case", "kind", "cell", "gold", "changed to"), rows) if rows else None
+
+
+def print_summary(report: EvalReport, console: Console) -> None:
+    tables = summary_tables(report)
+    wrong = _wrong_cells_table(report, TERMINAL_WRONG_CELLS)
+    for data in tables + ([wrong] if wrong else []):
+        table = Table(title=data.title, title_justify="left", min_width=cell_len(data.title))
+        for column in data.columns:
+            table.add_column(column)
+        for row in data.rows:
+            table.add_row(*row)
+        console.print(table)
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: EvalReport) -> str:
+    """The whole report, every wrong cell and missed change included."""
+    lines = [
+        f"# gxllm evaluation of `{report.directory}`",
+        "",
+        f"gxllm {report.gxllm_version}, {report.created}; language model {'off' if report.use_llm is False else 'as configured'}.",
+    ]
+    extra = [_wrong_cells_table(report, None), _missed_changes_table(report)]
+    for data in summary_tables(report) + [t for t in extra if t is not None]:
+        lines += ["", f"## {data.title}", "", "| " + " | ".join(data.columns) + " |"]
+        lines.append("|" + "---|" * len(data.columns))
+        lines += ["| " + " | ".join(_markdown_cell(cell) for cell in row) + " |" for row in data.rows]
+    return "\n".join(lines) + "\n"
