@@ -1,0 +1,41 @@
+"""The deterministic validator: every rule of RECORD.md §3, and flags a reviewer can act on.
+
+No language model is involved. Each rule family is one module; each flag
+says whether the document itself does not add up (``source``: reported,
+never fixed), our reading disagrees with the document (``extraction``), or a
+value is absent (``missing``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gxllm.record import Evidence, Flag, Record
+from gxllm.validate import arithmetic, cross_year, fee, form, grounding, narrative_claims, presence
+from gxllm.validate.context import Context
+
+__all__ = ["validate"]
+
+# Order of the report: what the record lacks, its form, the tables' sums, the
+# prose, the fee statement, last year, and finally each misread value.
+_FAMILIES = (presence, form, arithmetic, narrative_claims, fee, cross_year, grounding)
+
+
+def validate(
+    record: Record,
+    *,
+    evidence: dict[str, Evidence] | None = None,
+    source_text: str | None = None,
+    raw: dict[str, Any] | None = None,
+    previous: Record | None = None,
+) -> list[Flag]:
+    """Every finding on ``record``.
+
+    ``evidence`` (path -> where the value was read) and ``source_text`` (the
+    normalised text its spans index into) let each failing rule be told apart
+    as the source's error or ours; without them a value is taken as printed.
+    ``raw`` is the JSON the record was parsed from (what the input lacked),
+    ``previous`` the same agency's record of the year before (CROSS_YEAR).
+    """
+    ctx = Context(record=record, evidence=evidence or {}, source_text=source_text, raw=raw, previous=previous)
+    return [flag for family in _FAMILIES for flag in family.check(ctx)]

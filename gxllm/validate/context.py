@@ -1,0 +1,81 @@
+"""What every rule looks at: the record, its readings against the source, the source itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from gxllm.record import Evidence, FlagKind, Number, Record
+from gxllm.template import Template
+from gxllm.validate.grounding import Reading, read_value
+from gxllm.validate.messages import cell_label
+
+
+@dataclass(frozen=True)
+class Compact:
+    """The source with all whitespace removed (PDF text breaks words and numbers across
+    lines), and the offset in the source of each of its characters."""
+
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, source: str) -> Compact:
+        kept = [(i, ch) for i, ch in enumerate(source) if not ch.isspace()]
+        return cls("".join(ch for _, ch in kept), [i for i, _ in kept])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of ``text[start:end]`` (non-empty)."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass
+class Context:
+    record: Record
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    source_text: str | None = None
+    raw: dict[str, Any] | None = None
+    previous: Record | None = None
+
+    @property
+    def spec(self) -> Template | None:
+        return self.record.spec
+
+    @cached_property
+    def readings(self) -> dict[str, Reading]:
+        """Every numeric value of the record (template cells, year, fee amount), grounded."""
+        values: dict[str, Number | None] = dict(self.record.cells())
+        values["year"] = self.record.year
+        values["fee.amount_yuan"] = self.record.fee.amount_yuan
+        return {
+            path: read_value(path, value, self.evidence.get(path), self.source_text) for path, value in values.items()
+        }
+
+    @cached_property
+    def compact(self) -> Compact | None:
+        return None if self.source_text is None else Compact.of(self.source_text)
+
+    def value(self, path: str) -> Number | None:
+        return self.readings[path].value
+
+    def values(self, paths: tuple[str, ...] | list[str]) -> list[Number] | None:
+        """The values of ``paths``, or None when one is null (a rule on them cannot be decided)."""
+        values = [self.value(p) for p in paths]
+        return None if any(v is None for v in values) else values  # type: ignore[return-value]
+
+    def label(self, path: str) -> str:
+        return cell_label(self.spec, path)
+
+    def kind_of(self, paths: list[str]) -> FlagKind:
+        """A failing rule is our misreading when one of its cells is not what the source prints;
+        otherwise it is the document's own (cells without evidence are taken as printed)."""
+        return "extraction" if any(self.readings[p].status == "ungrounded" for p in paths) else "source"
+
+    def evidence_of(self, paths: list[str]) -> list[Evidence]:
+        return [e for p in paths if (e := self.evidence.get(p)) is not None and (e.span or e.token)]
+
+    def source_has(self, pattern: str) -> bool:
+        """Whether the source, whitespace removed, matches ``pattern`` (False without a source)."""
+        return self.compact is not None and re.search(pattern, self.compact.text) is not None

@@ -1,0 +1,130 @@
+"""The 信息处理费 statement: FEE_STATEMENT, FEE_CONFLICT, and amounts the prose names.
+
+The table labels 行政事业性收费 (section 二, not a disclosure fee) and
+收费通知 (a row of section 三) mention charges too and are never statements.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gxllm.record import Evidence, Flag, FlagKind, Number
+from gxllm.validate.context import Context
+from gxllm.validate.messages import show
+
+# Searched in the compact source (no whitespace).
+_STATEMENT = re.compile(r"[^。;；]{0,30}(?:信息处理费|收取[^。;；,，]{0,15}?费)[^。;；]{0,30}")
+_AMOUNT = re.compile(
+    r"(?:信息处理费|收取[^。;；,，]{0,10}?费用?)[^。;；\d]{0,10}(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<unit>万元|元)"
+)
+_YUAN = {"元": 1, "万元": 10_000}
+
+
+def check(ctx: Context) -> list[Flag]:
+    return _statement(ctx) + _conflicts(ctx) + _amount_claims(ctx)
+
+
+def _stated_amounts(ctx: Context) -> list[tuple[Number, Evidence]]:
+    """Every fee amount the source names, in yuan, with where it is printed."""
+    if ctx.compact is None or ctx.source_text is None:
+        return []
+    amounts = []
+    for match in _AMOUNT.finditer(ctx.compact.text):
+        yuan = float(match["value"]) * _YUAN[match["unit"]]
+        start, end = ctx.compact.span(match.start(), match.end())
+        evidence = Evidence(token=ctx.source_text[start:end], span=(start, end), method="text")
+        amounts.append((int(yuan) if yuan.is_integer() else yuan, evidence))
+    return amounts
+
+
+def _statement(ctx: Context) -> list[Flag]:
+    """FEE_STATEMENT: a 2021-template report states whether 信息处理费 was charged."""
+    if ctx.record.template != "2021" or ctx.record.fee.charged is not None:
+        return []
+    match = _STATEMENT.search(ctx.compact.text) if ctx.compact is not None else None
+    if match is not None and ctx.compact is not None and ctx.source_text is not None:
+        start, end = ctx.compact.span(match.start(), match.end())
+        return [
+            Flag(
+                rule="FEE_STATEMENT",
+                severity="warning",
+                kind="extraction",
+                cells=["fee.charged"],
+                evidence=[Evidence(token=ctx.source_text[start:end], span=(start, end), method="text")],
+                message=f"读取有误：原文提到收费情况“{match.group()}”，记录却没有读出是否收取信息处理费。",
+            )
+        ]
+    if ctx.compact is None:
+        message = "缺少数据：记录没有说明是否收取信息处理费（2021年版模板要求说明），请对照原文确认。"
+        return [Flag(rule="FEE_STATEMENT", severity="warning", kind="missing", cells=["fee.charged"], message=message)]
+    message = "报告未说明是否收取信息处理费（2021年版模板要求说明）。"
+    return [Flag(rule="FEE_STATEMENT", severity="info", kind="source", cells=["fee.charged"], message=message)]
+
+
+def _statement_kind(ctx: Context, numbers: list[str]) -> FlagKind:
+    """Extraction when the record's fee sentence or a number is not what the source says."""
+    fee_text = ctx.record.fee.text
+    if fee_text and ctx.compact is not None and re.sub(r"\s+", "", fee_text) not in ctx.compact.text:
+        return "extraction"
+    return ctx.kind_of(numbers)
+
+
+def _conflicts(ctx: Context) -> list[Flag]:
+    """FEE_CONFLICT: no fee charged, while an amount or unpaid fee notices say otherwise."""
+    record = ctx.record
+    if record.fee.charged is not False:
+        return []
+    found: list[tuple[str | None, Number, str, list[Evidence]]] = []
+    if record.fee.amount_yuan:
+        found.append(("fee.amount_yuan", record.fee.amount_yuan, f"记录的收费金额为{show(record.fee.amount_yuan)}元", []))
+    overdue = "section3.other_overdue_fee.total"
+    if ctx.spec is not None and overdue in ctx.readings and (ctx.value(overdue) or 0) > 0:
+        count = ctx.value(overdue)
+        found.append((overdue, count, f"表中{ctx.label(overdue)}为{show(count)}件", []))
+    for yuan, evidence in _stated_amounts(ctx):
+        if yuan > 0:
+            found.append((None, yuan, f"正文又称“{evidence.token}”", [evidence]))
+    flags = []
+    for path, value, what, evidence in found:
+        numbers = [path] if path else []
+        kind = _statement_kind(ctx, numbers)
+        lead = "收费说明自相矛盾" if kind == "source" else "读取有误"
+        flags.append(
+            Flag(
+                rule="FEE_CONFLICT",
+                severity="warning",
+                kind=kind,
+                cells=["fee.charged", *numbers],
+                expected=0,
+                found=value,
+                evidence=[*ctx.evidence_of(["fee.text", *numbers]), *evidence],
+                message=f"{lead}：报告称未收取信息处理费，但{what}，请核实。",
+            )
+        )
+    return flags
+
+
+def _amount_claims(ctx: Context) -> list[Flag]:
+    """NARRATIVE_CLAIM: a fee amount the prose names that differs from the record's."""
+    amount = ctx.record.fee.amount_yuan
+    if amount is None:
+        return []
+    flags = []
+    for yuan, evidence in _stated_amounts(ctx):
+        if float(yuan) == float(amount):
+            continue
+        kind = ctx.kind_of(["fee.amount_yuan"])
+        lead = "正文前后不一" if kind == "source" else "读取有误"
+        flags.append(
+            Flag(
+                rule="NARRATIVE_CLAIM",
+                severity="warning",
+                kind=kind,
+                cells=["fee.amount_yuan"],
+                expected=yuan,
+                found=amount,
+                evidence=[evidence, *ctx.evidence_of(["fee.amount_yuan"])],
+                message=f"{lead}：正文称“{evidence.token}”，而记录的信息处理费金额为{show(amount)}元。",
+            )
+        )
+    return flags
