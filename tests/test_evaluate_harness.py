@@ -60,7 +60,9 @@ class FakePipeline:
         record = self.golds[name].model_copy(deep=True)
         for cell, value in self.edits.get(name, {}).items():
             record.set_cell(cell, value)
-        evidence = {cell: Evidence(token=str(value), span=(0, 1)) for cell, value in record.cells() if value is not None}
+        evidence = {
+            cell: Evidence(token=str(value), span=(0, 1)) for cell, value in record.cells() if value is not None
+        }
         return Extraction(
             record=record,
             evidence=evidence,
@@ -137,7 +139,12 @@ def test_figures_summed_over_cases(gold_dir: Path):
     assert [(w.case, w.path, w.gold, w.predicted, w.evidence.token) for w in report.wrong_cells] == [
         ("a.txt", "section3.new.total", 12, 21, "21")
     ]
-    assert {name: r.share for name, r in s.fields.items()} == {"agency": 1.0, "year": 1.0, "template": 1.0, "fee.charged": 1.0}
+    assert {name: r.share for name, r in s.fields.items()} == {
+        "agency": 1.0,
+        "year": 1.0,
+        "template": 1.0,
+        "fee.charged": 1.0,
+    }
     assert s.problems.f1 == 1.0 and s.remedies.f1 == 1.0
     # Case a's S3_ROW_TOTAL names a wrong cell: raised, but not a false alarm.
     assert (s.flags_raised, s.false_alarms) == (1, 0)
@@ -231,7 +238,15 @@ def test_terminal_and_markdown_show_every_figure(gold_dir: Path):
         assert "49.8% (199/400)" in text
         assert "RuntimeError: boom" in text
         assert "section3.new.total" in text
-    assert "| a.txt | section3.new.total | 12 | 21 | 21 |" in to_markdown(report)
+    # 1 wrong cell in a + 200 in crashed b; b's 3 deliberate errors are missed. The terminal
+    # shows the first 20 rows of each list, the Markdown every row.
+    terminal = _report_text(lambda console: print_summary(report, console))
+    assert "Wrong cells (201), first 20; all are in --json and --report" in terminal
+    assert "Deliberate errors missed (3)" in terminal
+    markdown = to_markdown(report)
+    assert "## Wrong cells (201)\n" in markdown
+    assert markdown.count("| sub/b.txt | section") == 200
+    assert "| a.txt | section3.new.total | 12 | 21 | 21 |  |" in markdown
 
 
 def test_comparison_lists_changed_figures_and_newly_broken_cells(gold_dir: Path, tmp_path: Path):

@@ -20,7 +20,9 @@ DEFAULT_PERTURB = 20
 
 def eval_command(
     directory: Annotated[Path, typer.Argument(help="gold directory: NAME.EXT with NAME.gold.json beside it")],
-    json_out: Annotated[Path | None, typer.Option("--json", help="write every figure and every wrong cell as JSON")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write every figure and every wrong cell as JSON")
+    ] = None,
     report_out: Annotated[Path | None, typer.Option("--report", help="write the report as Markdown")] = None,
     earlier: Annotated[Path | None, typer.Option("--compare", help="an earlier --json report to compare with")] = None,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="use no language model, whatever is configured")] = False,
@@ -36,8 +38,12 @@ def eval_command(
     try:
         previous = load_report(earlier) if earlier is not None else None
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            console=err, disable=not err.is_terminal, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            disable=not err.is_terminal,
+            transient=True,
         ) as progress:
             task = progress.add_task("evaluating", total=None)
             report = evaluate(

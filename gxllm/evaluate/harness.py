@@ -71,22 +71,32 @@ def _score(
     gold_flags: list[Flag],
     outcomes: list[ChangeOutcome],
 ) -> tuple[CaseResult, list[WrongCell]]:
-    predicted = prediction.record if prediction is not None else None
+    if prediction is None:
+        predicted, evidence, flags, timings = None, {}, [], {}
+        unjustified: list[Flag] = []
+    else:
+        predicted, evidence, flags, timings = (
+            prediction.record,
+            prediction.evidence,
+            prediction.flags,
+            prediction.timings,
+        )
+        unjustified = false_alarms(flags, gold_flags, case.gold, predicted)
     cells = compare_cells(case.gold, predicted)
-    evidence = prediction.evidence if prediction is not None else {}
     wrong = [
-        WrongCell(case=case.name, path=c.path, gold=c.gold, predicted=c.predicted, evidence=evidence.get(c.path), note=c.note)
+        WrongCell(
+            case=case.name, path=c.path, gold=c.gold, predicted=c.predicted, evidence=evidence.get(c.path), note=c.note
+        )
         for c in cells
         if not c.correct
     ]
-    flags = prediction.flags if prediction is not None else []
     result = CaseResult(
         name=case.name,
         source=str(case.source),
         gold=str(case.gold_path),
         error=error,
         seconds=seconds,
-        timings=prediction.timings if prediction is not None else {},
+        timings=timings,
         rss_mib=peak_rss_mib(),
         cells=Ratio(correct=sum(c.correct for c in cells), total=len(cells)),
         cells_by_section=cells_by_section(cells),
@@ -94,7 +104,7 @@ def _score(
         problems=score_items(case.gold.problems, predicted.problems if predicted else []),
         remedies=score_items(case.gold.remedies, predicted.remedies if predicted else []),
         flags_raised=sum(map(is_alarm, flags)),
-        false_alarms=[_alarm(f) for f in false_alarms(flags, gold_flags, case.gold, predicted)] if predicted else [],
+        false_alarms=[_alarm(f) for f in unjustified],
         changes=outcomes,
     )
     return result, wrong
@@ -103,9 +113,7 @@ def _score(
 def _try_change(
     change: Change, case: GoldCase, stages: Stages, prediction: Extraction, source_text: str, gold_flags: list[Flag]
 ) -> ChangeOutcome:
-    flags = stages.validate(
-        apply_change(case.gold, change), evidence=prediction.evidence, source_text=source_text
-    )
+    flags = stages.validate(apply_change(case.gold, change), evidence=prediction.evidence, source_text=source_text)
     caught_by = [f.rule for f in catching_flags(change.path, flags, gold_flags)]
     return ChangeOutcome(**change.model_dump(), caught=bool(caught_by), caught_by=caught_by)
 

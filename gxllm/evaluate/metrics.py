@@ -190,7 +190,9 @@ def compare_fields(gold: Record, predicted: Record | None) -> dict[str, FieldRes
 # ---------------------------------------------------------------- narrative
 
 # Item markers at the start of an item: 一是 / 二是, （一） / (1), 1. / 1、 / 一、
-_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
+_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)"
+)
 
 
 def normalise_item(text: str) -> str:

@@ -16,7 +16,7 @@ from rich.table import Table
 from gxllm.evaluate.metrics import ItemScore, Ratio
 from gxllm.evaluate.results import EvalReport
 
-TERMINAL_WRONG_CELLS = 20
+TERMINAL_DETAIL_ROWS = 20  # wrong cells and missed changes printed; the files have all
 
 
 @dataclass(frozen=True)
@@ -104,20 +104,30 @@ def summary_tables(report: EvalReport) -> list[SummaryTable]:
             ],
         )
     )
-    alarms = [(case.name, a.rule, a.kind, ", ".join(a.cells), a.message) for case in report.cases for a in case.false_alarms]
+    alarms = [
+        (case.name, a.rule, a.kind, ", ".join(a.cells), a.message) for case in report.cases for a in case.false_alarms
+    ]
     if alarms:
         tables.append(SummaryTable("False alarms", ("case", "rule", "kind", "cells", "message"), alarms))
     return tables
 
 
-def _wrong_cells_table(report: EvalReport, limit: int | None) -> SummaryTable | None:
-    cells = report.wrong_cells if limit is None else report.wrong_cells[:limit]
-    if not cells:
+def _listing(
+    title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], limit: int | None
+) -> SummaryTable | None:
+    """A table of every row, or of the first ``limit`` rows saying so."""
+    if not rows:
         return None
-    title = f"Wrong cells ({len(report.wrong_cells)})"
-    if len(cells) < len(report.wrong_cells):
-        title += f", first {len(cells)}; all are in --json"
-    rows = [
+    heading = f"{title} ({len(rows)})"
+    if limit is not None and len(rows) > limit:
+        heading += f", first {limit}; all are in --json and --report"
+        rows = rows[:limit]
+    return SummaryTable(heading, columns, rows)
+
+
+def detail_tables(report: EvalReport, limit: int | None) -> list[SummaryTable]:
+    """Every wrong cell and every missed deliberate error (the first ``limit`` of each)."""
+    wrong = [
         (
             c.case,
             c.path,
@@ -126,28 +136,26 @@ def _wrong_cells_table(report: EvalReport, limit: int | None) -> SummaryTable | 
             (c.evidence.token or "") if c.evidence else "",
             c.note or ((c.evidence.note or "") if c.evidence else ""),
         )
-        for c in cells
+        for c in report.wrong_cells
     ]
-    return SummaryTable(title, ("case", "cell", "gold", "predicted", "as printed", "note"), rows)
-
-
-def _missed_changes_table(report: EvalReport) -> SummaryTable | None:
-    rows = [
+    missed = [
         (case.name, c.kind, c.path, str(c.original), str(c.changed))
         for case in report.cases
         for c in case.changes
         if not c.caught
     ]
-    return SummaryTable("Deliberate errors missed", ("case", "kind", "cell", "gold", "changed to"), rows) if rows else None
+    tables = [
+        _listing("Wrong cells", ("case", "cell", "gold", "predicted", "as printed", "note"), wrong, limit),
+        _listing("Deliberate errors missed", ("case", "kind", "cell", "gold", "changed to"), missed, limit),
+    ]
+    return [table for table in tables if table is not None]
 
 
 def print_summary(report: EvalReport, console: Console) -> None:
-    tables = summary_tables(report)
-    wrong = _wrong_cells_table(report, TERMINAL_WRONG_CELLS)
-    for data in tables + ([wrong] if wrong else []):
+    for data in summary_tables(report) + detail_tables(report, TERMINAL_DETAIL_ROWS):
         table = Table(title=data.title, title_justify="left", min_width=cell_len(data.title))
         for column in data.columns:
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for row in data.rows:
             table.add_row(*row)
         console.print(table)
@@ -159,13 +167,13 @@ def _markdown_cell(text: str) -> str:
 
 def to_markdown(report: EvalReport) -> str:
     """The whole report, every wrong cell and missed change included."""
+    model = "off" if report.use_llm is False else "as configured"
     lines = [
         f"# gxllm evaluation of `{report.directory}`",
         "",
-        f"gxllm {report.gxllm_version}, {report.created}; language model {'off' if report.use_llm is False else 'as configured'}.",
+        f"gxllm {report.gxllm_version}, {report.created}; language model {model}.",
     ]
-    extra = [_wrong_cells_table(report, None), _missed_changes_table(report)]
-    for data in summary_tables(report) + [t for t in extra if t is not None]:
+    for data in summary_tables(report) + detail_tables(report, None):
         lines += ["", f"## {data.title}", "", "| " + " | ".join(data.columns) + " |"]
         lines.append("|" + "---|" * len(data.columns))
         lines += ["| " + " | ".join(_markdown_cell(cell) for cell in row) + " |" for row in data.rows]

@@ -135,9 +135,7 @@ def _timing(cases: list[CaseResult]) -> Timing:
     return Timing(
         seconds_per_document=fmean(case.seconds for case in ran) if ran else None,
         seconds_total=sum(case.seconds for case in cases),
-        by_stage={
-            stage: fmean(case.timings.get(stage, 0.0) for case in ran) if ran else None for stage in STAGES
-        },
+        by_stage={stage: fmean(case.timings.get(stage, 0.0) for case in ran) if ran else None for stage in STAGES},
     )
 
 
@@ -153,8 +151,7 @@ def summarise(cases: list[CaseResult], perturb: int) -> Summary:
         cells_by_section={section: _sum(ratios) for section, ratios in sorted(by_section.items())},
         cases_all_right=Ratio(correct=sum(case.all_cells_right for case in cases), total=len(cases)),
         fields={
-            name: Ratio(correct=sum(case.fields[name].correct for case in cases), total=len(cases))
-            for name in FIELDS
+            name: Ratio(correct=sum(case.fields[name].correct for case in cases), total=len(cases)) for name in FIELDS
         },
         problems=sum((case.problems for case in cases), ItemScore()),
         remedies=sum((case.remedies for case in cases), ItemScore()),
