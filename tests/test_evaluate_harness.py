@@ -89,10 +89,11 @@ def validate_section3(record: Record, *, evidence: dict[str, Evidence], source_t
 
 def test_cases_are_found_recursively_and_one_gold_can_serve_two_sources(gold_dir: Path):
     (gold_dir / "a.html").write_text("<p>report</p>", encoding="utf-8")
+    (gold_dir / "a.PDF").write_bytes(b"%PDF-1.7")  # suffixes in any case
     (gold_dir / "notes.txt").write_text("a source without gold is not a case", encoding="utf-8")
     cases = load_gold_dir(gold_dir)
-    assert [c.name for c in cases] == ["a.html", "a.txt", "sub/b.txt"]
-    assert cases[0].gold == cases[1].gold
+    assert [c.name for c in cases] == ["a.PDF", "a.html", "a.txt", "sub/b.txt"]
+    assert cases[0].gold == cases[1].gold == cases[2].gold
 
 
 def test_an_empty_directory_is_a_clear_error(tmp_path: Path):

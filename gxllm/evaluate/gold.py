@@ -46,32 +46,29 @@ def load_gold(path: Path) -> Record:
     return record
 
 
-def _sources_of(gold_path: Path) -> list[Path]:
-    stem = gold_path.name[: -len(GOLD_SUFFIX)]
-    return sorted(
-        candidate
-        for candidate in gold_path.parent.iterdir()
-        if candidate.is_file()
-        and candidate.suffix.lower() in SOURCE_SUFFIXES
-        and candidate.name[: -len(candidate.suffix)] == stem
-    )
+def _stem(path: Path, suffix: str) -> tuple[Path, str]:
+    return path.parent, path.name[: -len(suffix)]
 
 
 def load_gold_dir(directory: Path) -> list[GoldCase]:
     """Every case under ``directory``, sorted by name; :class:`BadGold` when there is none."""
     if not directory.is_dir():
         raise BadGold(f"{directory}: not a directory")
+    files = [path for path in directory.rglob("*") if path.is_file()]
+    sources: dict[tuple[Path, str], list[Path]] = {}
+    for path in files:
+        if path.suffix.lower() in SOURCE_SUFFIXES:
+            sources.setdefault(_stem(path, path.suffix), []).append(path)
     cases: list[GoldCase] = []
-    for gold_path in sorted(directory.rglob(f"*{GOLD_SUFFIX}")):
+    for gold_path in sorted(path for path in files if path.name.endswith(GOLD_SUFFIX)):
         gold = load_gold(gold_path)
-        sources = _sources_of(gold_path)
-        if not sources:
+        beside = sources.get(_stem(gold_path, GOLD_SUFFIX))
+        if not beside:
+            stem = gold_path.name[: -len(GOLD_SUFFIX)]
             raise BadGold(
-                f"{gold_path}: no source file beside it (expected one of "
-                f"{', '.join(gold_path.name[: -len(GOLD_SUFFIX)] + s for s in SOURCE_SUFFIXES)})"
+                f"{gold_path}: no source file beside it (expected {stem}.EXT, EXT one of {' '.join(SOURCE_SUFFIXES)})"
             )
-        for source in sources:
-            cases.append(GoldCase(source.relative_to(directory).as_posix(), source, gold_path, gold))
+        cases += [GoldCase(source.relative_to(directory).as_posix(), source, gold_path, gold) for source in beside]
     if not cases:
         raise BadGold(f"{directory}: no gold cases (NAME.EXT with NAME{GOLD_SUFFIX} beside it)")
     return sorted(cases, key=lambda case: case.name)
