@@ -390,6 +390,7 @@ def _is_lead_in(text: str, unit: _Unit, following: list[_Unit]) -> bool:
     return (
         opens_list
         or (ends_with_colon and nxt is not None and nxt.marker is not None)
+        or bool(THEME_HEADING_RE.fullmatch(body))
         or bool(LEAD_END_RE.search(_COMMA.split(body)[-1]))
     )
 

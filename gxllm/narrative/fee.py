@@ -17,14 +17,14 @@ from gxllm.narrative.clauses import Clause, sentences, source_span
 from gxllm.record import Evidence, Fee
 
 _TOPIC = re.compile(r"信息处理费|收取|收费|缴费|免费")
-_TABLE_LABEL = re.compile(r"逾期|收费通知|行政事业性收费|收费金额")
+_TABLE_LABEL = re.compile(r"逾期未按收费通知|行政事业性收费|本年收费金额")
 # 未收取, 没有…收费, 均未收取, 免收, 不存在收取…: nothing was charged.
 _NEGATION = re.compile(
     r"(?:未|没有|不|无|从未|并未|尚未|均未|暂未|无需|不需)[^。,，;；]{0,20}?(?:收取|收费|产生|缴纳|缴费)"
     r"|免收|免费|不存在[^。]{0,20}?(?:收取|收费)"
     r"|(?:收取|收费)[^。,，;；]{0,12}?(?:情况)?[为是:：]?\s*无(?![\w\u4e00-\u9fff])"
 )
-_AMOUNT = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)")
+_AMOUNT = re.compile(r"(?<![\d.])(?P<value>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|元)")
 # "共收取信息处理费", "依法收取了信息处理费": charged, the sum unstated.
 _CHARGED = re.compile(r"收取了?[^。,，;；]{0,10}?信息处理费")
 _UNIT_YUAN = {"元": 1, "万元": 10_000}
@@ -70,7 +70,7 @@ def _reading(sentence: Clause, text: NormalizedText) -> FeeReading | None:
     charged_match = negation or amount or stated
     if charged_match is None:
         return None
-    yuan = float(amount["value"]) * _UNIT_YUAN[amount["unit"]] if amount else None
+    yuan = float(amount["value"].replace(",", "")) * _UNIT_YUAN[amount["unit"]] if amount else None
     charged = negation is None and (yuan is None or yuan > 0)
     evidence = {
         "fee.text": text.evidence(sentence.start, sentence.end, method="rule"),
