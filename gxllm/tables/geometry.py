@@ -1,0 +1,441 @@
+"""Lines and table rows rebuilt from positions, for PDF pages and OCR'd scans.
+
+A page arrives as :class:`Word` pieces (text with a box: PDF characters or OCR
+text lines) and :class:`Rule` segments (ruling lines: PDF strokes and rectangle
+edges, or lines found in a scan). A ruled table becomes a grid whose cells are
+the rectangles the rules enclose (pdfplumber's edge → intersection → cell
+algorithm), so merged header cells and labels spanning several rows keep
+their shape. Each grid row becomes one :class:`~gxllm.document.Line` with its
+cells joined by tabs, the way the HTML reader flattens ``<table>`` markup: a
+merged cell's text sits in the first row and column it covers, an empty cell
+is an empty string, and positions covered by a merged cell add nothing.
+Unruled text becomes lines in reading order, where a wide gap between words
+(an unruled table's column gap) is a tab.
+
+Coordinates are whatever the caller uses (PDF points or image pixels), origin
+top-left; ``unit`` is the size of one PDF point in them, so tolerances are
+stated once in points.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+from gxllm.document import Box, Line
+from gxllm.ocr.digits import repair_numeric_cell
+
+# Rules closer than this (points) are one rule; a gap this small in a rule is closed.
+RULE_TOLERANCE = 3.0
+# A gap between two words wider than this many text heights separates columns.
+COLUMN_GAP = 1.6
+# Between ASCII letters or digits, a gap wider than this many heights is a space.
+SPACE_GAP = 0.25
+# A column whose filled cells are numbers at least this often holds counts.
+NUMERIC_COLUMN_SHARE = 0.6
+# Page numbers printed in the top or bottom margin ("- 3 -", "第3页", "3/12").
+_PAGE_NUMBER = re.compile(r"^[\s\-—–_－]*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*共?\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[\s\-—–_－]*$")
+_MARGIN_SHARE = 0.08
+_NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A piece of text and its box; ``confidence`` is set by OCR, not by a text layer."""
+
+    text: str
+    box: Box
+    confidence: float | None = None
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ruling-line segment; thin in one direction."""
+
+    box: Box
+
+    @property
+    def orientation(self) -> Literal["h", "v"]:
+        x0, top, x1, bottom = self.box
+        return "h" if x1 - x0 >= bottom - top else "v"
+
+
+@dataclass
+class Cell:
+    box: Box
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    words: list[Word] = field(default_factory=list)
+    text: str = ""
+    confidence: float | None = None
+
+
+@dataclass
+class Grid:
+    """A ruled table: its cells with row and column indices and spans."""
+
+    box: Box
+    xs: list[float]  # column boundaries, left to right
+    ys: list[float]  # row boundaries, top to bottom
+    cells: list[Cell]
+
+    def rows(self) -> list[list[Cell]]:
+        """The cells that start in each grid row, left to right (spans start once)."""
+        out: list[list[Cell]] = [[] for _ in range(len(self.ys) - 1)]
+        for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
+            out[cell.row].append(cell)
+        return [row for row in out if any(cell.text for cell in row)]
+
+
+@dataclass
+class TableRow:
+    """One row of a rebuilt table, ready to become a line."""
+
+    page: int
+    cells: list[Cell]
+
+    @property
+    def box(self) -> Box:
+        return _union([c.box for c in self.cells])
+
+
+@dataclass
+class TextLine:
+    page: int
+    words: list[Word]
+    text: str
+
+    @property
+    def box(self) -> Box:
+        return _union([w.box for w in self.words])
+
+
+Block = TextLine | Grid
+
+
+@dataclass
+class PageLayout:
+    """One page's content in reading order: text lines and ruled tables."""
+
+    page: int
+    height: float
+    blocks: list[Block]
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(_CJK.match(char))
+
+
+# ---------------------------------------------------------------- text lines
+
+
+def group_lines(words: Sequence[Word]) -> list[list[Word]]:
+    """Words grouped into text lines (top to bottom), each left to right.
+
+    A word joins a line when its vertical centre falls inside the line's
+    band; the band is the union of its words, so a tall word does not swallow
+    the next line.
+    """
+    lines: list[list[Word]] = []
+    bands: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (w.center[1], w.box[0])):
+        center = word.center[1]
+        for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            top, bottom = bands[index]
+            if top <= center <= bottom:
+                lines[index].append(word)
+                bands[index] = (min(top, word.box[1]), max(bottom, word.box[3]))
+                break
+        else:
+            lines.append([word])
+            bands.append((word.box[1], word.box[3]))
+    return [sorted(line, key=lambda w: w.box[0]) for line in lines]
+
+
+def join_words(words: Sequence[Word], *, columns: bool) -> str:
+    """The text of one line's words; ``columns`` turns wide gaps into tabs."""
+    if not words:
+        return ""
+    height = statistics.median(w.height for w in words) or 1.0
+    parts = [words[0].text]
+    for before, word in zip(words, words[1:], strict=False):
+        gap = word.box[0] - before.box[2]
+        if columns and gap > COLUMN_GAP * height:
+            parts.append("\t")
+        elif gap > SPACE_GAP * height and not (_is_cjk(before.text[-1]) or _is_cjk(word.text[0])):
+            parts.append(" ")
+        parts.append(word.text)
+    return "".join(parts)
+
+
+def _join_cell_lines(lines: list[str]) -> str:
+    """A cell's lines as one string: a label wrapped inside its cell is one label."""
+    text = ""
+    for line in lines:
+        if text and not (_is_cjk(text[-1]) or _is_cjk(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+# ---------------------------------------------------------------- ruled grids
+
+
+def _boundaries(values: list[float], tolerance: float) -> list[float]:
+    result: list[float] = []
+    for value in sorted(values):
+        if result and value - result[-1] <= tolerance:
+            continue
+        result.append(value)
+    return result
+
+
+def _index(boundaries: list[float], value: float) -> int:
+    return min(range(len(boundaries)), key=lambda i: abs(boundaries[i] - value))
+
+
+def find_grids(rules: Sequence[Rule], unit: float = 1.0) -> list[Grid]:
+    """Ruled tables: every set of at least two rows and two columns of cells."""
+    tolerance = RULE_TOLERANCE * unit
+    edges = []
+    for rule in rules:
+        x0, top, x1, bottom = rule.box
+        if rule.orientation == "h":
+            y = (top + bottom) / 2
+            edges.append({"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0})
+        else:
+            x = (x0 + x1) / 2
+            edges.append({"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top})
+    if not edges:
+        return []
+    edges = merge_edges(edges, tolerance, tolerance, tolerance, tolerance)
+    intersections = edges_to_intersections(edges, tolerance, tolerance)
+    grids = []
+    for table_cells in cells_to_tables(intersections_to_cells(intersections)):
+        xs = _boundaries([x for c in table_cells for x in (c[0], c[2])], tolerance)
+        ys = _boundaries([y for c in table_cells for y in (c[1], c[3])], tolerance)
+        if len(xs) < 3 or len(ys) < 3:
+            continue  # a framed paragraph or a rule under a heading, not a table
+        cells = []
+        for x0, top, x1, bottom in table_cells:
+            row, col = _index(ys, top), _index(xs, x0)
+            cells.append(
+                Cell(
+                    box=(x0, top, x1, bottom),
+                    row=row,
+                    col=col,
+                    rowspan=max(1, _index(ys, bottom) - row),
+                    colspan=max(1, _index(xs, x1) - col),
+                )
+            )
+        grids.append(Grid(box=_union([c.box for c in cells]), xs=xs, ys=ys, cells=cells))
+    return grids
+
+
+def _cell_at(grid: Grid, x: float, y: float) -> Cell | None:
+    for cell in grid.cells:
+        x0, top, x1, bottom = cell.box
+        if x0 <= x <= x1 and top <= y <= bottom:
+            return cell
+    return None
+
+
+def _fill(grid: Grid) -> None:
+    for cell in grid.cells:
+        lines = group_lines(cell.words)
+        cell.text = _join_cell_lines([join_words(line, columns=False) for line in lines])
+        confidences = [w.confidence for w in cell.words if w.confidence is not None]
+        cell.confidence = min(confidences) if confidences else None
+    _repair_numeric_columns(grid)
+
+
+def _repair_numeric_columns(grid: Grid) -> None:
+    """Read digit look-alikes as digits in the OCR'd cells of count columns."""
+    by_column: dict[int, list[Cell]] = {}
+    for cell in grid.cells:
+        if cell.colspan == 1 and cell.text:
+            by_column.setdefault(cell.col, []).append(cell)
+    for cells in by_column.values():
+        numbers = sum(_is_number(repair_numeric_cell(c.text)) for c in cells)
+        if len(cells) < 2 or numbers < NUMERIC_COLUMN_SHARE * len(cells):
+            continue
+        for cell in cells:
+            if cell.confidence is not None:
+                cell.text = repair_numeric_cell(cell.text)
+
+
+# ---------------------------------------------------------------- a page
+
+
+def layout_page(page: int, height: float, words: Sequence[Word], rules: Sequence[Rule], unit: float = 1.0) -> PageLayout:
+    """One page's words and rules as text lines and tables in reading order."""
+    grids = find_grids(rules, unit)
+    loose: list[Word] = []
+    for word in words:
+        x, y = word.center
+        cell = next((c for g in grids if (c := _cell_at(g, x, y)) is not None), None)
+        if cell is None:
+            loose.append(word)
+        else:
+            cell.words.append(word)
+    for grid in grids:
+        _fill(grid)
+    blocks: list[Block] = [g for g in grids if any(c.text for c in g.cells)]
+    for line in group_lines(loose):
+        blocks.append(TextLine(page, line, join_words(line, columns=True)))
+    blocks.sort(key=lambda b: b.box[1])
+    return PageLayout(page=page, height=height, blocks=_without_page_numbers(blocks, height))
+
+
+def _without_page_numbers(blocks: list[Block], height: float) -> list[Block]:
+    """Drop page numbers in the margins: they would split a table continued
+    on the next page, and they are no part of the report."""
+
+    def furniture(block: Block) -> bool:
+        if not isinstance(block, TextLine) or not _PAGE_NUMBER.match(block.text):
+            return False
+        top, bottom = block.box[1], block.box[3]
+        return bottom < height * _MARGIN_SHARE or top > height * (1 - _MARGIN_SHARE)
+
+    return [b for b in blocks if not furniture(b)]
+
+
+# ---------------------------------------------------------------- a document
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.replace(" ", "")))
+
+
+def _same_columns(a: Grid, b: Grid, unit: float) -> bool:
+    """Whether ``b`` has the columns of ``a`` (a table continued on the next page)."""
+    tolerance = 2 * RULE_TOLERANCE * unit
+    inner_b = b.xs[1:-1]
+    return (
+        abs(a.xs[0] - b.xs[0]) <= tolerance
+        and abs(a.xs[-1] - b.xs[-1]) <= tolerance
+        and all(any(abs(x - y) <= tolerance for y in a.xs) for x in inner_b)
+    )
+
+
+def _use_columns(grid: Grid, reference: Grid) -> None:
+    """Number ``grid``'s columns as ``reference`` numbers them, so a continued
+    table's cells keep their column whatever rules the new page repeats."""
+    for cell in grid.cells:
+        cell.col = _index(reference.xs, cell.box[0])
+        cell.colspan = max(1, _index(reference.xs, cell.box[2]) - cell.col)
+    grid.xs = reference.xs
+
+
+def _split_row(above: list[Cell], below: list[Cell]) -> bool:
+    """Whether two rows are one table row broken by a page break.
+
+    A broken row leaves its label on both sides, or the label on one side and
+    the values on the other; a new row starts with a label and values of its
+    own, and a header row has text over the value columns.
+    """
+    above_numbers = {c.col for c in above if _is_number(c.text)}
+    below_numbers = {c.col for c in below if _is_number(c.text)}
+    if bool(above_numbers) == bool(below_numbers):
+        return False
+    numbers = above_numbers | below_numbers
+    other = below if above_numbers else above
+    texts = [c for c in other if c.text]
+    return bool(texts) and all(c.col + c.colspan - 1 < min(numbers) for c in texts)
+
+
+def _merge_rows(above: list[Cell], below: list[Cell]) -> list[Cell]:
+    merged: dict[int, Cell] = {c.col: c for c in above}
+    for cell in below:
+        if cell.col in merged and merged[cell.col].text and cell.text:
+            first = merged[cell.col]
+            merged[cell.col] = Cell(
+                box=first.box,
+                row=first.row,
+                col=first.col,
+                rowspan=first.rowspan,
+                colspan=first.colspan,
+                words=first.words + cell.words,
+                text=_join_cell_lines([first.text, cell.text]),
+                confidence=min((c for c in (first.confidence, cell.confidence) if c is not None), default=None),
+            )
+        elif cell.text or cell.col not in merged:
+            merged[cell.col] = cell
+    return [merged[col] for col in sorted(merged)]
+
+
+def document_rows(layouts: Sequence[PageLayout], unit: float = 1.0) -> list[TableRow | TextLine]:
+    """Every page's blocks as rows and lines, tables continued across pages joined.
+
+    A table that opens the next page with the columns of the table that ended
+    this one is its continuation: a row broken by the page break is put back
+    together, so its label and values stay on one line.
+    """
+    out: list[TableRow | TextLine] = []
+    previous: Grid | None = None
+    for layout in layouts:
+        for position, block in enumerate(layout.blocks):
+            if isinstance(block, TextLine):
+                out.append(block)
+                previous = None
+                continue
+            continued = position == 0 and previous is not None and _same_columns(previous, block, unit)
+            if continued and previous is not None:
+                _use_columns(block, previous)
+            rows = [TableRow(layout.page, cells) for cells in block.rows()]
+            if continued and rows and isinstance(out[-1], TableRow) and _split_row(out[-1].cells, rows[0].cells):
+                numbers_below = any(_is_number(c.text) for c in rows[0].cells)
+                page = rows[0].page if numbers_below else out[-1].page
+                out[-1] = TableRow(page, _merge_rows(out[-1].cells, rows[0].cells))
+                rows = rows[1:]
+            out.extend(rows)
+            previous = previous if continued else block
+    return out
+
+
+def to_line(item: TableRow | TextLine, to_source: Callable[[Box], Box] | None = None) -> Line:
+    """A row or text line as the :class:`~gxllm.document.Line` the pipeline reads.
+
+    ``to_source`` maps boxes back to the page as it was given (OCR reads a
+    page turned upright and straightened).
+    """
+    place = to_source or (lambda box: box)
+    if isinstance(item, TextLine):
+        confidences = [w.confidence for w in item.words if w.confidence is not None]
+        return Line(
+            text=item.text, page=item.page, box=place(item.box), confidence=min(confidences) if confidences else None
+        )
+    known = [c.confidence for c in item.cells if c.confidence is not None]
+    return Line(
+        text="\t".join(c.text.replace("\t", " ") for c in item.cells),
+        page=item.page,
+        box=place(item.box),
+        cell_boxes=[place(c.box) for c in item.cells],
+        cell_confidences=[c.confidence for c in item.cells] if known else None,
+        confidence=min(known) if known else None,
+    )
