@@ -31,6 +31,8 @@ class Line(BaseModel):
     page: int = 1
     box: Box | None = None
     cell_boxes: list[Box] | None = None
+    # OCR's confidence in each cell, in order (``confidence`` is the row's lowest).
+    cell_confidences: list[float | None] | None = None
     confidence: float | None = None
 
 

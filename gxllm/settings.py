@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,9 +16,23 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(50 * 1024 * 1024, description="larger inputs are refused")
     opencc_config: str = Field("t2s", description="OpenCC conversion applied to every text")
     cache_dir: Path = Field(
-        default_factory=lambda: Path.home() / ".cache" / "gxllm",
+        default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gxllm",
         description="models and answer caches",
     )
+    # Language model (gxllm.llm): off unless a runtime is named
+    llm_runtime: Literal["none", "transformers", "llamacpp", "openai"] = Field("none", description="none keeps every model out")
+    llm_model: str = Field("qwen2.5-coder-1.5b", description="a name from `gxllm models list`, a .gguf file or model folder, or the endpoint's model name")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for llm_runtime=openai, e.g. http://localhost:8000/v1")
+    llm_api_key: str = Field("none", description="key for the OpenAI-compatible endpoint")
+    llm_timeout_s: float = Field(180.0, description="longest one model answer may take")
+    llm_max_retries: int = Field(1, description="re-asks after an answer that fails validation")
+    # PDFs and scans (gxllm.read.pdf, gxllm.read.image, gxllm.ocr)
+    max_pages: int = Field(300, description="PDFs and TIFFs with more pages are refused")
+    max_page_pixels: int = Field(60_000_000, description="a page image (or a PDF page at ocr_dpi) larger than this is refused")
+    ocr_dpi: int = Field(200, description="resolution PDF pages without a text layer are rendered at for OCR")
+    ocr_engine: str = Field("rapidocr", description="rapidocr (models in its wheel) or paddleocr (needs ocr_model_dir)")
+    ocr_model_dir: Path | None = Field(None, description="folder with det/, rec/ and cls/ model folders for paddleocr")
+    ocr_threads: int = Field(2, description="CPU threads for OCR inference")
 
 
 def get_settings() -> Settings:
