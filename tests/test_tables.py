@@ -255,3 +255,21 @@ def test_seed_tables_equal_gold(name):
 
 def test_cell_text_helper_prints_null_as_empty():
     assert cell_text(None) == "" and cell_text(0) == "0"
+
+
+def test_row_of_only_empty_cells_stays_its_own_row(lianyun):
+    def printer(label: str, cells: list[str]) -> str:
+        if label == "行政处罚":
+            cells = [""]
+        return " | ".join([label, *cells]) + " |"
+
+    got, evidence = read(render(lianyun, printer))
+    assert got.cell("section2.penalty.decisions") is None
+    assert evidence["section2.penalty.decisions"].note == "empty cell"
+    assert got.cell("section2.coercion.decisions") == 102
+
+
+def test_null_marker_inside_a_vertical_header_is_label_text(record_2019):
+    text = render(record_2019).replace("规章", "上\n一\n年\n增\n/\n减\n规章", 1)
+    got, _ = read(text)
+    assert_same_cells(got, record_2019)

@@ -383,6 +383,9 @@ def read_rows(table: Table, template: Template, tokens: list[Token]) -> tuple[li
     section = table.section
     rows, patterns = _row_patterns(table, template)
     anchors = find_anchors(tokens, rows, patterns) if tokens else []
+    if any(a.row is not None and a.row.key.startswith("other_") for a in anchors):
+        # The sub-rows are printed: the （六） heading is only a heading.
+        anchors = [a for a in anchors if a.row is not None]
     choices: list[Choice] = []
     notes: list[str] = []
     unread: dict[str, str] = {}
@@ -393,12 +396,12 @@ def read_rows(table: Table, template: Template, tokens: list[Token]) -> tuple[li
             order.reverse()
         pending: list[Row] = []
         for anchor, group in order:
-            has_values = any(t.kind in (Kind.VALUE, Kind.NULL) for t in group)
+            has_cells = any(t.is_cell for t in group)
             if anchor.row is None:
-                if has_values:
+                if has_cells:
                     notes.append(f"{_OTHER_GROUP} printed as one row: the 2021 template's sub-rows are not in the report")
                 continue
-            if not has_values:
+            if not has_cells:
                 pending.append(anchor.row)
                 continue
             block = [*pending, anchor.row] if not labels_after else [anchor.row, *reversed(pending)]

@@ -148,4 +148,18 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
                 else:
                     tokens.append(Token(Kind.EMPTY, "", offset + at, offset + at))
         offset += len(line) + 1
-    return tokens
+    return _headers_stay_text(tokens)
+
+
+def _headers_stay_text(tokens: list[Token]) -> list[Token]:
+    """A header printed one character a line ("本/年/增/\//减", "（/四/）/无/法")
+    can put a null marker on a line of its own: between two one-character
+    label tokens it is part of the label, not a cell."""
+    out = list(tokens)
+    for i in range(1, len(out) - 1):
+        before, token, after = out[i - 1], out[i], out[i + 1]
+        if token.kind is Kind.NULL and len(token.text) == 1 and all(
+            t.kind is Kind.TEXT and len(t.text) == 1 for t in (before, after)
+        ):
+            out[i] = Token(Kind.TEXT, token.text, token.start, token.end)
+    return out
