@@ -32,7 +32,7 @@ def eval_command(
     seed: Annotated[int, typer.Option("--seed", help="seed of the deliberate errors")] = 0,
 ) -> None:
     """Score a gold directory (RECORD.md §4): cells, fields, narrative, flags, time and memory."""
-    from gxllm.cli import err, write_atomically
+    from gxllm.console import err, write_atomically
 
     console = Console()
     try:

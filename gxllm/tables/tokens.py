@@ -152,7 +152,7 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
 
 
 def _headers_stay_text(tokens: list[Token]) -> list[Token]:
-    """A header printed one character a line ("本/年/增/\//减", "（/四/）/无/法")
+    """A header printed one character a line (本 年 增 / 减, or （ 四 ） 无 法)
     can put a null marker on a line of its own: between two one-character
     label tokens it is part of the label, not a cell."""
     out = list(tokens)

@@ -1,0 +1,31 @@
+"""Golden files: on every text and HTML fixture, every numeric cell, the year,
+the template and the agency equal the gold (issue 2's bar)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gxllm.evaluate.gold import load_gold_dir
+from gxllm.pipeline import extract
+from tests.conftest import FIXTURES
+
+TEXT_SUFFIXES = {".txt", ".html", ".htm"}
+CASES = [case for case in load_gold_dir(FIXTURES) if case.source.suffix.lower() in TEXT_SUFFIXES]
+
+
+def test_fixtures_cover_every_layout_folder():
+    folders = {case.name.split("/")[0] for case in CASES}
+    assert {"seeds", "layouts", "encodings", "html"} <= folders
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_fixture_equals_gold(case):
+    got = extract(case.source, use_llm=False)
+    record = got.record
+    assert (record.agency, record.year, record.template) == (case.gold.agency, case.gold.year, case.gold.template)
+    wrong = {
+        path: (want, record.cell(path), got.evidence[path].note)
+        for path, want in case.gold.cells()
+        if record.cell(path) != want
+    }
+    assert wrong == {}
