@@ -38,6 +38,12 @@ COLUMN_GAP = 1.6
 SPACE_GAP = 0.25
 # A column whose filled cells are numbers at least this often holds counts.
 NUMERIC_COLUMN_SHARE = 0.6
+# Value lines of one unruled table are at most this many text heights apart
+# (the label lines of a long row lie between them).
+RUN_GAP = 5.0
+# In an unruled table's label area, a gap this wide (text heights) separates a
+# group label from the row label beside it.
+LABEL_GAP = 0.5
 # Page numbers printed in the top or bottom margin ("- 3 -", "第3页", "3/12").
 _PAGE_NUMBER = re.compile(r"^[\s\-—–_－]*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*共?\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[\s\-—–_－]*$")
 _MARGIN_SHARE = 0.08
@@ -177,17 +183,29 @@ def group_lines(words: Sequence[Word]) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w.box[0]) for line in lines]
 
 
+def segments(words: Sequence[Word], gap: float = COLUMN_GAP) -> list[list[Word]]:
+    """One line's words cut where a gap is ``gap`` text heights or wider."""
+    if not words:
+        return []
+    height = statistics.median(w.height for w in words) or 1.0
+    out = [[words[0]]]
+    for before, word in zip(words, words[1:], strict=False):
+        if word.box[0] - before.box[2] > gap * height:
+            out.append([])
+        out[-1].append(word)
+    return out
+
+
 def join_words(words: Sequence[Word], *, columns: bool) -> str:
     """The text of one line's words; ``columns`` turns wide gaps into tabs."""
+    if columns:
+        return "\t".join(join_words(part, columns=False) for part in segments(words))
     if not words:
         return ""
     height = statistics.median(w.height for w in words) or 1.0
     parts = [words[0].text]
     for before, word in zip(words, words[1:], strict=False):
-        gap = word.box[0] - before.box[2]
-        if columns and gap > COLUMN_GAP * height:
-            parts.append("\t")
-        elif gap > SPACE_GAP * height and not (_is_cjk(before.text[-1]) or _is_cjk(word.text[0])):
+        if word.box[0] - before.box[2] > SPACE_GAP * height and not (_is_cjk(before.text[-1]) or _is_cjk(word.text[0])):
             parts.append(" ")
         parts.append(word.text)
     return "".join(parts)
@@ -306,10 +324,135 @@ def layout_page(page: int, height: float, words: Sequence[Word], rules: Sequence
     for grid in grids:
         _fill(grid)
     blocks: list[Block] = [g for g in grids if any(c.text for c in g.cells)]
-    for line in group_lines(loose):
-        blocks.append(TextLine(page, line, join_words(line, columns=True)))
+    blocks += unruled_tables([TextLine(page, line, join_words(line, columns=True)) for line in group_lines(loose)])
     blocks.sort(key=lambda b: b.box[1])
     return PageLayout(page=page, height=height, blocks=_without_page_numbers(blocks, height))
+
+
+# ---------------------------------------------------------------- unruled tables
+
+
+def _numeric_segments(line: TextLine) -> list[list[Word]]:
+    return [part for part in segments(line.words) if _is_number(join_words(part, columns=False))]
+
+
+def _is_value_line(line: TextLine) -> bool:
+    """A table row's values: numbers set apart by column gaps (prose never
+    leaves a lone number a column gap away from its words)."""
+    parts = segments(line.words)
+    numbers = _numeric_segments(line)
+    return bool(numbers) and (len(parts) >= 2 or len(numbers) == len(parts))
+
+
+def _clusters(values: list[float], tolerance: float) -> list[float]:
+    """Centres of groups of ``values`` that lie within ``tolerance`` of a neighbour."""
+    groups: list[list[float]] = []
+    for value in sorted(values):
+        if groups and value - groups[-1][-1] <= tolerance:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [statistics.fmean(g) for g in groups]
+
+
+def _runs(lines: list[TextLine]) -> list[tuple[int, int]]:
+    """(first, last) indices of runs of lines that form an unruled table: value
+    lines, the label lines between them, and a label line tight below the last."""
+    runs: list[tuple[int, int]] = []
+    values = [i for i, line in enumerate(lines) if _is_value_line(line)]
+    if not values:
+        return runs
+    start = end = values[0]
+    for index in values[1:]:
+        gap = lines[index].box[1] - lines[end].box[3]
+        height = lines[end].box[3] - lines[end].box[1]
+        if gap <= RUN_GAP * height:
+            end = index
+            continue
+        runs.append((start, end))
+        start = end = index
+    runs.append((start, end))
+    out = []
+    for first, last in runs:
+        if last + 1 < len(lines) and not _is_value_line(lines[last + 1]):
+            height = lines[last].box[3] - lines[last].box[1]
+            if lines[last + 1].box[1] - lines[last].box[3] < 0.8 * height:
+                last += 1
+        if last - first >= 1:
+            out.append((first, last))
+    return out
+
+
+def _label_text_left_of(line: TextLine, boundary: float) -> bool:
+    return any(w.box[2] <= boundary for w in line.words)
+
+
+def _unruled_grid(lines: list[TextLine]) -> Grid:
+    """Rows anchored on value lines; each label line joins the nearer value line
+    (on a tie, the one above when the one below has a label of its own)."""
+    anchors = [i for i, line in enumerate(lines) if _is_value_line(line)]
+    height = statistics.median(w.height for line in lines for w in line.words)
+    numbers = [part for i in anchors for part in _numeric_segments(lines[i])]
+    value_left = min(p[0].box[0] for p in numbers) - height / 2
+    members: dict[int, list[TextLine]] = {i: [lines[i]] for i in anchors}
+    for index, line in enumerate(lines):
+        if index in members:
+            continue
+        middle = (line.box[1] + line.box[3]) / 2
+        above = max((a for a in anchors if a < index), default=None)
+        below = min((a for a in anchors if a > index), default=None)
+        if above is None or below is None:
+            members[above if below is None else below].append(line)  # type: ignore[index]
+            continue
+        up = middle - (lines[above].box[1] + lines[above].box[3]) / 2
+        down = (lines[below].box[1] + lines[below].box[3]) / 2 - middle
+        if abs(up - down) > height / 4:
+            members[above if up < down else below].append(line)
+        else:
+            members[above if _label_text_left_of(lines[below], value_left) else below].append(line)
+    pieces = []
+    for row, anchor in enumerate(anchors):
+        for line in members[anchor]:
+            for part in segments(line.words):
+                finer = segments(part, LABEL_GAP) if part[0].box[0] < value_left else [part]
+                pieces += [(row, piece) for piece in finer]
+    value_columns = _clusters([(p[0].box[0] + p[-1].box[2]) / 2 for _r, p in pieces if p[0].box[0] >= value_left], 1.5 * height)
+    label_columns = _clusters([p[0].box[0] for _r, p in pieces if p[0].box[0] < value_left], height)
+    by_cell: dict[tuple[int, int], list[list[Word]]] = {}
+    for row, part in pieces:
+        x0 = part[0].box[0]
+        if x0 >= value_left:
+            center = (x0 + part[-1].box[2]) / 2
+            column = len(label_columns) + min(range(len(value_columns)), key=lambda c: abs(value_columns[c] - center))
+        else:
+            column = max((c for c, start in enumerate(label_columns) if start <= x0 + height), default=0)
+        by_cell.setdefault((row, column), []).append(part)
+    ys = [min(line.box[1] for line in members[a]) for a in anchors] + [max(line.box[3] for line in members[anchors[-1]])]
+    xs = label_columns + [value_left] + value_columns[1:]
+    xs = sorted(xs) + [max(w.box[2] for line in lines for w in line.words)]
+    cells = []
+    for (row, column), parts in sorted(by_cell.items()):
+        parts.sort(key=lambda p: (p[0].box[1], p[0].box[0]))
+        words = [w for p in parts for w in p]
+        cell = Cell(box=_union([w.box for w in words]), row=row, col=column, words=words)
+        cell.text = _join_cell_lines([join_words(p, columns=False) for p in parts])
+        known = [w.confidence for w in words if w.confidence is not None]
+        cell.confidence = min(known) if known else None
+        cells.append(cell)
+    grid = Grid(box=_union([c.box for c in cells]), xs=xs, ys=ys, cells=cells)
+    _repair_numeric_columns(grid)
+    return grid
+
+
+def unruled_tables(lines: list[TextLine]) -> list[Block]:
+    """Text lines, with each run of lines that forms an unruled table made a grid."""
+    blocks: list[Block] = []
+    taken = 0
+    for first, last in _runs(lines):
+        blocks += lines[taken:first]
+        blocks.append(_unruled_grid(lines[first : last + 1]))
+        taken = last + 1
+    return blocks + lines[taken:]
 
 
 def _without_page_numbers(blocks: list[Block], height: float) -> list[Block]:
