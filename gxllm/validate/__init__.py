@@ -11,7 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from gxllm.record import Evidence, Flag, Record
-from gxllm.validate import arithmetic, cross_year, fee, form, grounding, narrative_claims, presence
+from gxllm.validate import (
+    arithmetic,
+    cross_year,
+    fee,
+    form,
+    grounding,
+    narrative_claims,
+    presence,
+)
 from gxllm.validate.context import Context
 
 __all__ = ["validate"]

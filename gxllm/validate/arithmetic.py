@@ -14,7 +14,7 @@ from functools import cache
 from typing import Literal
 
 from gxllm.record import Flag, Number
-from gxllm.template import APPLICANT_COLUMNS, Template
+from gxllm.template import APPLICANT_COLUMNS, TEMPLATES
 from gxllm.validate.context import Context
 from gxllm.validate.messages import row_label, show
 
@@ -42,7 +42,8 @@ class Equation:
 
 
 @cache
-def equations(spec: Template) -> tuple[Equation, ...]:
+def equations(version: str) -> tuple[Equation, ...]:
+    spec = TEMPLATES[version]
     s3 = spec.section3
     applicant = [c.key for c in APPLICANT_COLUMNS if c.key != "total"]
     result = []
@@ -87,7 +88,7 @@ def check(ctx: Context) -> list[Flag]:
     if ctx.spec is None:
         return []
     values = {path: r.value for path, r in ctx.readings.items() if r.value is not None}
-    decidable = [eq for eq in equations(ctx.spec) if all(p in values for p in eq.cells)]
+    decidable = [eq for eq in equations(ctx.spec.version) if all(p in values for p in eq.cells)]
     failing = [eq for eq in decidable if eq.residual(values) != 0]
     suspects = _suspects(ctx, failing, [eq for eq in decidable if eq not in failing], values)
     return [_flag(ctx, eq, values, suspects.get(eq)) for eq in failing]
@@ -142,27 +143,23 @@ def _terms(ctx: Context, eq: Equation, paths: tuple[str, ...], values: dict[str,
 
 
 def _flag(ctx: Context, eq: Equation, values: dict[str, Number], suspect: tuple[str, Number] | None) -> Flag:
-    cells = list(eq.cells)
-    kind = ctx.kind_of(cells)
     found = sum(values[p] for p in eq.totals)
     expected = sum(values[p] for p in eq.parts)
-    lead = "原表自身不平衡" if kind == "source" else "读取有误"
-    message = (
-        f"{lead}：{eq.scope}中{_terms(ctx, eq, eq.totals, values)}为{show(found)}，"
+    body = (
+        f"{eq.scope}中{_terms(ctx, eq, eq.totals, values)}为{show(found)}，"
         f"而{_terms(ctx, eq, eq.parts, values)}为{show(expected)}"
     )
     if suspect is not None:
         path, reading = suspect
-        message += f"；单独改动{ctx.label(path)}（现为{show(values[path])}）即可全部相符，可能应为{show(reading)}"
-    return Flag(
-        rule=eq.rule,
-        severity="error",
-        kind=kind,
-        cells=cells,
+        body += f"；单独改动{ctx.label(path)}（现为{show(values[path])}）即可全部相符，可能应为{show(reading)}"
+    return ctx.finding(
+        eq.rule,
+        "error",
+        list(eq.cells),
+        source_lead="原表自身不平衡",
+        body=body,
         expected=expected,
         found=found,
-        evidence=ctx.evidence_of(cells),
-        message=message + "。",
         suspect=suspect[0] if suspect else None,
         suggestion=suspect[1] if suspect else None,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from gxllm.record import Evidence, FlagKind, Number, Record
+from gxllm.record import Evidence, Flag, FlagKind, Number, Record, Severity
 from gxllm.template import Template
 from gxllm.validate.grounding import Reading, read_value
 from gxllm.validate.messages import cell_label
@@ -23,8 +23,8 @@ class Compact:
 
     @classmethod
     def of(cls, source: str) -> Compact:
-        kept = [(i, ch) for i, ch in enumerate(source) if not ch.isspace()]
-        return cls("".join(ch for _, ch in kept), [i for i, _ in kept])
+        runs = list(re.finditer(r"\S+", source))
+        return cls("".join(m.group() for m in runs), [i for m in runs for i in range(m.start(), m.end())])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The source span of ``text[start:end]`` (non-empty)."""
@@ -69,9 +69,39 @@ class Context:
         return cell_label(self.spec, path)
 
     def kind_of(self, paths: list[str]) -> FlagKind:
-        """A failing rule is our misreading when one of its cells is not what the source prints;
-        otherwise it is the document's own (cells without evidence are taken as printed)."""
-        return "extraction" if any(self.readings[p].status == "ungrounded" for p in paths) else "source"
+        """A failing rule is our misreading when one of its numbers is not what the source prints;
+        otherwise it is the document's own (numbers without evidence are taken as printed)."""
+        misread = any(p in self.readings and self.readings[p].status == "ungrounded" for p in paths)
+        return "extraction" if misread else "source"
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        cells: list[str],
+        *,
+        source_lead: str,
+        body: str,
+        kind: FlagKind | None = None,
+        printed: list[Evidence] | None = None,
+        **details: Any,
+    ) -> Flag:
+        """A flag on ``cells``, told apart as the source's or our error, with their evidence.
+
+        ``body`` says what fails; the message leads with ``source_lead`` when the
+        document itself is at fault, with 读取有误 when our reading is.
+        """
+        kind = kind or self.kind_of(cells)
+        lead = source_lead if kind == "source" else "读取有误"
+        return Flag(
+            rule=rule,
+            severity=severity,
+            kind=kind,
+            cells=cells,
+            evidence=[*(printed or []), *self.evidence_of(cells)],
+            message=f"{lead}：{body}。",
+            **details,
+        )
 
     def evidence_of(self, paths: list[str]) -> list[Evidence]:
         return [e for p in paths if (e := self.evidence.get(p)) is not None and (e.span or e.token)]

@@ -14,30 +14,25 @@ def check(ctx: Context) -> list[Flag]:
         return []
     if record.year is not None and previous.year is not None and previous.year != record.year - 1:
         return []
-    flags = []
+    flags: list[Flag] = []
     for column in APPLICANT_COLUMNS:
         path, earlier = f"section3.carried_over.{column.key}", f"section3.carried_forward.{column.key}"
         before = previous.cell(earlier) if previous.section3 else None
         now = ctx.value(path)
         if before is None or now is None or before == now:
             continue
-        kind = ctx.kind_of([path])
-        lead = "与上年报告不符" if kind == "source" else "读取有误"
         flags.append(
-            Flag(
-                rule="CROSS_YEAR",
-                severity="warning",
-                kind=kind,
-                cells=[path],
+            ctx.finding(
+                "CROSS_YEAR",
+                "warning",
+                [path],
+                source_lead="与上年报告不符",
+                body=f"{ctx.label(path)}为{show(now)}，"
+                f"而上年报告的{cell_label(previous.spec, earlier)}为{show(before)}",
                 expected=before,
                 found=now,
-                evidence=ctx.evidence_of([path]),
-                message=(
-                    f"{lead}：{ctx.label(path)}为{show(now)}，"
-                    f"而上年报告的{cell_label(previous.spec, earlier)}为{show(before)}。"
-                ),
                 suspect=path,
-                suggestion=ctx.readings[path].printed if kind == "extraction" else None,
+                suggestion=ctx.readings[path].printed if ctx.kind_of([path]) == "extraction" else None,
             )
         )
     return flags

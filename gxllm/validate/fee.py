@@ -74,34 +74,32 @@ def _conflicts(ctx: Context) -> list[Flag]:
     record = ctx.record
     if record.fee.charged is not False:
         return []
-    found: list[tuple[str | None, Number, str, list[Evidence]]] = []
-    if record.fee.amount_yuan:
-        found.append(("fee.amount_yuan", record.fee.amount_yuan, f"记录的收费金额为{show(record.fee.amount_yuan)}元", []))
+    # (the record's cell that shows a fee, if any; how much; what says so; where it is printed)
+    shown: list[tuple[str | None, Number, str, list[Evidence]]] = []
+    amount = record.fee.amount_yuan
+    if amount:
+        shown.append(("fee.amount_yuan", amount, f"记录的收费金额为{show(amount)}元", []))
     overdue = "section3.other_overdue_fee.total"
-    if ctx.spec is not None and overdue in ctx.readings and (ctx.value(overdue) or 0) > 0:
-        count = ctx.value(overdue)
-        found.append((overdue, count, f"表中{ctx.label(overdue)}为{show(count)}件", []))
-    for yuan, evidence in _stated_amounts(ctx):
+    count = ctx.value(overdue) if overdue in ctx.readings else None
+    if count:
+        shown.append((overdue, count, f"表中{ctx.label(overdue)}为{show(count)}件", []))
+    for yuan, printed in _stated_amounts(ctx):
         if yuan > 0:
-            found.append((None, yuan, f"正文又称“{evidence.token}”", [evidence]))
-    flags = []
-    for path, value, what, evidence in found:
-        numbers = [path] if path else []
-        kind = _statement_kind(ctx, numbers)
-        lead = "收费说明自相矛盾" if kind == "source" else "读取有误"
-        flags.append(
-            Flag(
-                rule="FEE_CONFLICT",
-                severity="warning",
-                kind=kind,
-                cells=["fee.charged", *numbers],
-                expected=0,
-                found=value,
-                evidence=[*ctx.evidence_of(["fee.text", *numbers]), *evidence],
-                message=f"{lead}：报告称未收取信息处理费，但{what}，请核实。",
-            )
+            shown.append((None, yuan, f"正文又称“{printed.token}”", [printed]))
+    return [
+        ctx.finding(
+            "FEE_CONFLICT",
+            "warning",
+            ["fee.charged", *([path] if path else [])],
+            source_lead="收费说明自相矛盾",
+            body=f"报告称未收取信息处理费，但{what}，请核实",
+            kind=_statement_kind(ctx, [path] if path else []),
+            printed=where,
+            expected=0,
+            found=value,
         )
-    return flags
+        for path, value, what, where in shown
+    ]
 
 
 def _amount_claims(ctx: Context) -> list[Flag]:
@@ -109,22 +107,17 @@ def _amount_claims(ctx: Context) -> list[Flag]:
     amount = ctx.record.fee.amount_yuan
     if amount is None:
         return []
-    flags = []
-    for yuan, evidence in _stated_amounts(ctx):
-        if float(yuan) == float(amount):
-            continue
-        kind = ctx.kind_of(["fee.amount_yuan"])
-        lead = "正文前后不一" if kind == "source" else "读取有误"
-        flags.append(
-            Flag(
-                rule="NARRATIVE_CLAIM",
-                severity="warning",
-                kind=kind,
-                cells=["fee.amount_yuan"],
-                expected=yuan,
-                found=amount,
-                evidence=[evidence, *ctx.evidence_of(["fee.amount_yuan"])],
-                message=f"{lead}：正文称“{evidence.token}”，而记录的信息处理费金额为{show(amount)}元。",
-            )
+    return [
+        ctx.finding(
+            "NARRATIVE_CLAIM",
+            "warning",
+            ["fee.amount_yuan"],
+            source_lead="正文前后不一",
+            body=f"正文称“{printed.token}”，而记录的信息处理费金额为{show(amount)}元",
+            printed=[printed],
+            expected=yuan,
+            found=amount,
         )
-    return flags
+        for yuan, printed in _stated_amounts(ctx)
+        if float(yuan) != float(amount)
+    ]

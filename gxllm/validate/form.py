@@ -57,17 +57,15 @@ def _non_negative(ctx: Context) -> list[Flag]:
         if value is None or value >= 0 or ctx.spec.column(path).kind == "signed":
             continue
         kind = ctx.kind_of([path])
-        lead = "原表数值为负" if kind == "source" else "读取有误"
         flags.append(
-            Flag(
-                rule="NON_NEGATIVE",
-                severity="error",
-                kind=kind,
-                cells=[path],
-                expected=0,
+            ctx.finding(
+                "NON_NEGATIVE",
+                "error",
+                [path],
+                source_lead="原表数值为负",
+                body=f"{ctx.label(path)}为{show(value)}，该项不能小于0",
+                expected="≥0",
                 found=value,
-                evidence=ctx.evidence_of([path]),
-                message=f"{lead}：{ctx.label(path)}为{show(value)}，该项不能小于0。",
                 suspect=path,
                 suggestion=ctx.readings[path].printed if kind == "extraction" else None,
             )

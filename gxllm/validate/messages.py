@@ -32,13 +32,14 @@ _SECTION_TITLES = {"section2": "二、主动公开政府信息情况", "section3
 
 def row_label(spec: Template, section: str, row_key: str) -> str:
     """``三（三）不予公开·1.属于国家秘密``, ``三（七）总计``, ``行政诉讼·复议后起诉``."""
-    table = {t.section: t for t in spec.tables}[section]
+    table = next(t for t in spec.tables if t.section == section)
     label = table.row(row_key).label
     if section != "section3":
         return label
     group = _SECTION3_GROUPS.get(row_key.split("_")[0])
     if group is not None and label[:1].isdigit():
-        return f"{group}·{label}"
+        # "…逾期不补正、行政机关不再处理其政府信息公开申请": the first clause tells the row apart.
+        return f"{group}·{label.split('、')[0]}"
     return "三" + label if label.startswith("（") else label
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gxllm.record import Evidence, Flag
-from gxllm.template import Template
+from gxllm.template import TEMPLATES, Template
 from gxllm.validate.context import Context
 from gxllm.validate.messages import cell_label, row_label, show
 
@@ -61,8 +61,9 @@ _GROUPS = {"withheld": "不予公开", "unavailable": "无法提供", "rejected"
 
 
 @cache
-def _vocabulary(spec: Template) -> tuple[tuple[Quantity, ...], Quantity, Quantity, Quantity, Quantity]:
+def _vocabulary(version: str) -> tuple[tuple[Quantity, ...], Quantity, Quantity, Quantity, Quantity]:
     """(row and group quantities in matching order, received, review, litigation, the 三（六）'其他' row)."""
+    spec = TEMPLATES[version]
     def total(key: str) -> str:
         return f"section3.{key}.total"
 
@@ -98,7 +99,7 @@ def _vocabulary(spec: Template) -> tuple[tuple[Quantity, ...], Quantity, Quantit
 
 def _quantity(spec: Template, phrase: str, sentence: str, inside: Quantity | None) -> Quantity | None:
     """The table quantity ``phrase`` names; ``inside`` is the claim a parenthesis breaks down."""
-    table_rows, received, review, litigation, other_rest = _vocabulary(spec)
+    table_rows, received, review, litigation, other_rest = _vocabulary(spec.version)
     if "申请" in sentence:
         for quantity in table_rows:
             if re.search(quantity.pattern, phrase):
@@ -150,7 +151,7 @@ def _sentence_claims(spec: Template, text: str, start: int, end: int) -> list[Cl
 
 
 def _zero_claims(spec: Template, text: str, start: int, end: int) -> list[Claim]:
-    _, received, review, litigation, _ = _vocabulary(spec)
+    _, received, review, litigation, _ = _vocabulary(spec.version)
     sentence = text[start:end]
     found = []
     if (match := _NO_REQUESTS.search(sentence)) is not None:
@@ -173,20 +174,17 @@ def check(ctx: Context) -> list[Flag]:
         totals = [sum(s) for s in sums if s is not None]
         span = ctx.compact.span(claim.start, claim.end)
         printed = ctx.source_text[span[0] : span[1]]
-        cells = claim.quantity.cells
-        kind = ctx.kind_of(cells)
-        lead = "正文与表格不符" if kind == "source" else "读取有误"
         table = "，".join(f"{name}为{show(t)}" for name, t in zip(claim.quantity.names, totals, strict=True))
         flags.append(
-            Flag(
-                rule="NARRATIVE_CLAIM",
-                severity="warning",
-                kind=kind,
-                cells=cells,
+            ctx.finding(
+                "NARRATIVE_CLAIM",
+                "warning",
+                claim.quantity.cells,
+                source_lead="正文与表格不符",
+                body=f"正文称“{ctx.compact.text[claim.start : claim.end]}”，而表中{table}",
+                printed=[Evidence(token=printed, span=span, method="text")],
                 expected=claim.number,
                 found=totals[0],
-                evidence=[Evidence(token=printed, span=span, method="text"), *ctx.evidence_of(cells)],
-                message=f"{lead}：正文称“{ctx.compact.text[claim.start:claim.end]}”，而表中{table}。",
             )
         )
     return flags

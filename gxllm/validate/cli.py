@@ -1,0 +1,109 @@
+"""``gxllm validate``: the command, registered on the app in :mod:`gxllm.cli`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from gxllm.errors import GxllmError, UnreadableInput
+from gxllm.record import Evidence, Flag, Record
+from gxllm.validate import validate
+
+T = TypeVar("T")
+_CELLS_SHOWN = 3
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UnreadableInput(f"cannot read: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnreadableInput(f"not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise UnreadableInput("not a record: the JSON is not an object")
+    return data
+
+
+def load_record(path: Path) -> tuple[Record, dict[str, Evidence], dict[str, Any]]:
+    """A record with its evidence from an extraction output, or a bare RECORD.md JSON (no evidence),
+    and the record part of the JSON as read."""
+    data = _read_json(path)
+    raw = {key: value for key, value in data.items() if key in Record.model_fields}
+    try:
+        record = Record.model_validate(raw)
+        evidence = {key: Evidence.model_validate(value) for key, value in (data.get("evidence") or {}).items()}
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        raise UnreadableInput(f"does not match RECORD.md at {where}: {first['msg']}") from None
+    return record, evidence, raw
+
+
+def _or_exit(path: Path, load: Callable[[Path], T]) -> T:
+    """``load(path)``, or the one-line error and exit code 2."""
+    from gxllm.cli import fail_line
+
+    try:
+        return load(path)
+    except GxllmError as error:
+        fail_line(path, str(error))
+        raise typer.Exit(code=2) from None
+
+
+def _cells_shown(cells: list[str]) -> str:
+    """A rule over a whole column names two dozen cells; the message already says which matter."""
+    if len(cells) <= _CELLS_SHOWN:
+        return "\n".join(cells)
+    return "\n".join([*cells[:_CELLS_SHOWN], f"…共{len(cells)}格"])
+
+
+def _print_table(flags: list[Flag]) -> None:
+    console = Console()
+    if not flags:
+        console.print("[green]没有发现问题。[/green]")
+        return
+    table = Table(show_lines=True)
+    for header, ratio in (("严重程度", 1), ("说明", 4), ("规则", 1), ("类别", 1), ("单元格", 2)):
+        table.add_column(header, overflow="fold", ratio=ratio)
+    for flag in flags:
+        style = _SEVERITY_STYLE[flag.severity]
+        table.add_row(
+            f"[{style}]{flag.severity}[/{style}]", flag.message, flag.rule, flag.kind, _cells_shown(flag.cells)
+        )
+    console.print(table)
+
+
+def validate_command(
+    record_file: Annotated[Path, typer.Argument(help="an extraction output (gxllm extract) or a RECORD.md JSON")],
+    source: Annotated[
+        Path | None, typer.Option("--source", help="the report it was read from: values are checked against its text")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="the same agency's record of the year before (CROSS_YEAR)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the flags as JSON")] = False,
+) -> None:
+    """Check a record against every rule of RECORD.md §3. Exit 0: no error; 1: errors found; 2: bad input."""
+    from gxllm.pipeline import read_normalized
+
+    record, evidence, raw = _or_exit(record_file, load_record)
+    earlier = _or_exit(previous, load_record)[0] if previous is not None else None
+    source_text = _or_exit(source, read_normalized).text if source is not None else None
+    flags = validate(record, evidence=evidence, source_text=source_text, raw=raw, previous=earlier)
+    if as_json:
+        dumped = [flag.model_dump(mode="json", exclude_none=True) for flag in flags]
+        sys.stdout.write(json.dumps(dumped, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_table(flags)
+    if any(flag.severity == "error" for flag in flags):
+        raise typer.Exit(code=1)
