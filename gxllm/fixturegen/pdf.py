@@ -11,6 +11,8 @@ reports do. Fonts come from Debian packages (``fonts-wqy-zenhei``,
 from __future__ import annotations
 
 import io
+import json
+import random
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,8 +27,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from gxllm.fixturegen.generate import with_random_numbers
 from gxllm.fixturegen.grid import SECTIONS, Grid, grid, placed
-from gxllm.fixturegen.seeds import split_seed
+from gxllm.fixturegen.seeds import Seed, split_seed
 from gxllm.record import Record
 
 FONT_FILES = {
@@ -156,6 +159,19 @@ def report_pdf(seed_text: str, record: Record, layout: PdfLayout) -> bytes:
     return out.getvalue()
 
 
+def table_pdf(cells: Grid, layout: PdfLayout, width: float = A4[0]) -> bytes:
+    """One table alone on a page just big enough for it (for tests and benchmarks)."""
+    margin = 10.0
+    table = _table(cells, layout, width - 2 * margin)
+    _, height = table.wrap(width - 2 * margin, 10_000)
+    out = io.BytesIO()
+    SimpleDocTemplate(
+        out, pagesize=(width, height + 2 * margin + 4), leftMargin=margin, rightMargin=margin,
+        topMargin=margin, bottomMargin=margin, invariant=True,
+    ).build([table])
+    return out.getvalue()
+
+
 def _page_number(font: str):  # noqa: ANN202 - reportlab's page callback
     def draw(canvas, document) -> None:  # noqa: ANN001
         canvas.setFont(font, 9)
@@ -166,3 +182,38 @@ def _page_number(font: str):  # noqa: ANN202 - reportlab's page callback
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def gold_json(record: Record) -> str:
+    return json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+# (seed, layout, random numbers): the born-digital cases of fixtures/pdf.
+CASES: tuple[tuple[str, str, bool], ...] = (
+    ("lianyun-gov-2024", "grid", False),
+    ("haian-kjj-2019", "grid-serif", True),
+    ("lianyun-kjj-2024", "open", True),
+    ("yindu-kjj-2024", "grid", True),
+)
+
+
+def case_name(seed_name: str, layout: str, random_numbers: bool) -> str:
+    return f"{seed_name}.{layout}" + (".random" if random_numbers else "")
+
+
+def pdf_case(seeds: dict[str, Seed], seed_name: str, layout: str, random_numbers: bool, seed: int) -> tuple[bytes, Record]:
+    """One case's PDF bytes and gold record, drawn from ``seed`` and the case's name."""
+    source = seeds[seed_name]
+    rng = random.Random(f"{seed}:{case_name(seed_name, layout, random_numbers)}")
+    record = with_random_numbers(source, rng) if random_numbers else source.gold
+    return report_pdf(source.text, record, LAYOUTS[layout]), record
+
+
+def write_pdf_cases(out: Path, seeds: dict[str, Seed], seed: int) -> None:
+    """Write every case of :data:`CASES` with its gold beside it into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for seed_name, layout, random_numbers in CASES:
+        pdf, record = pdf_case(seeds, seed_name, layout, random_numbers, seed)
+        name = case_name(seed_name, layout, random_numbers)
+        (out / f"{name}.pdf").write_bytes(pdf)
+        (out / f"{name}.gold.json").write_text(gold_json(record), encoding="utf-8")

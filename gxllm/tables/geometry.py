@@ -238,7 +238,7 @@ def _index(boundaries: list[float], value: float) -> int:
 
 
 def find_grids(rules: Sequence[Rule], unit: float = 1.0) -> list[Grid]:
-    """Ruled tables: every set of at least two rows and two columns of cells."""
+    """Ruled tables: every connected set of cells with at least two columns."""
     tolerance = RULE_TOLERANCE * unit
     edges = []
     for rule in rules:
@@ -257,8 +257,8 @@ def find_grids(rules: Sequence[Rule], unit: float = 1.0) -> list[Grid]:
     for table_cells in cells_to_tables(intersections_to_cells(intersections)):
         xs = _boundaries([x for c in table_cells for x in (c[0], c[2])], tolerance)
         ys = _boundaries([y for c in table_cells for y in (c[1], c[3])], tolerance)
-        if len(xs) < 3 or len(ys) < 3:
-            continue  # a framed paragraph or a rule under a heading, not a table
+        if len(xs) < 3:
+            continue  # a framed paragraph, not a table (one row is: the end of a table on its page)
         cells = []
         for x0, top, x1, bottom in table_cells:
             row, col = _index(ys, top), _index(xs, x0)
@@ -374,8 +374,15 @@ def _runs(lines: list[TextLine]) -> list[tuple[int, int]]:
     runs.append((start, end))
     out = []
     for first, last in runs:
-        if last + 1 < len(lines) and not _is_value_line(lines[last + 1]):
-            height = lines[last].box[3] - lines[last].box[1]
+        height = lines[first].box[3] - lines[first].box[1]
+        value_left = min(p[0].box[0] for i in range(first, last + 1) for p in _numeric_segments(lines[i]))
+        # Label lines tight above the first row or below the last, left of
+        # every value, belong to those rows (a label wrapped around its values).
+        while first > 0 and lines[first].box[1] - lines[first - 1].box[3] < 0.8 * height:
+            if _is_value_line(lines[first - 1]) or lines[first - 1].box[2] >= value_left:
+                break
+            first -= 1
+        if last + 1 < len(lines) and not _is_value_line(lines[last + 1]) and lines[last + 1].box[2] < value_left:
             if lines[last + 1].box[1] - lines[last].box[3] < 0.8 * height:
                 last += 1
         if last - first >= 1:
