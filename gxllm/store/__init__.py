@@ -1,0 +1,119 @@
+"""The store: documents, runs, versioned records, flags, review decisions and users.
+
+SQLite (WAL mode) in ``./gxllm.db`` by default, PostgreSQL by URL
+(``postgresql://user:pass@host/db``, driven by psycopg 3). The schema is
+created and upgraded by Alembic migrations shipped in
+``gxllm/store/migrations``; :func:`open_store` runs them, so no set-up step
+is needed. New migrations: ``python -m gxllm.store.revision "what changed"``.
+
+Tables (:mod:`gxllm.store.models`)::
+
+    documents        one per content (sha256 unique): kind, size, pages, normalised text,
+                     agency/year/template of the current record, review_status, current_version,
+                     version (the optimistic lock)
+    document_paths   every path a content was found under
+    runs             a batch run or an upload job: status, settings, versions, counts
+    record_versions  number 1 = extraction, then one per correction (parent = the version corrected):
+                     record JSON, evidence JSON, source, timings, created_by
+    flags            the validator's findings on one record version (every field of gxllm.record.Flag)
+    review_decisions the audit trail: flag fingerprint, decision confirmed_source | corrected |
+                     dismissed, reason, cell, old and new value, reviewer, time
+    failures         inputs that could not be processed: path, stage, error, run
+    users, sessions, api_tokens   reviewer accounts (hashes only, never secrets)
+
+Repository (:mod:`gxllm.store.repository`; each function takes a Session and
+leaves the commit to the caller, so one document is one transaction)::
+
+    open_store(url=None) -> sessionmaker           migrate to head, then sessions
+    upgrade(url=None, revision="head")             migrations only
+    start_run(session, *, kind, inputs, executor, workers, settings, versions, created_by) -> Run
+    finish_run(session, run, status="finished")
+    done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
+    store_extraction(session, extraction, *, path, size_bytes, text, run) -> Document
+    record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
+    find_document(session, sha256) -> Document | None
+    to_extraction(record_version) -> Extraction              a stored version as pipeline data
+    flag_states(session, document) -> [(FlagRow, closing ReviewDecision | None)]
+    open_flags(session, document) -> [FlagRow]
+    claim(session, document_id, expected_version) -> Document   or StaleRecord
+    decide(session, document_id, *, expected_version, fingerprint, decision, reviewer, reason)
+    correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
+                                      new version, validator re-run on it, decision "corrected"
+    add_user(session, username, password_hash, role) / find_user(session, username)
+
+A flag is open until a ``confirmed_source`` or ``dismissed`` decision names
+its fingerprint; fingerprints are stable across versions, so a correction
+elsewhere does not reopen it. ``Document.review_status`` (unread, clean, open,
+reviewed) is kept up to date by these functions, for the review queue.
+"""
+
+from gxllm.store.engine import default_url, make_engine, open_store, upgrade
+from gxllm.store.models import (
+    ApiToken,
+    Document,
+    DocumentPath,
+    Failure,
+    FlagRow,
+    RecordVersion,
+    ReviewDecision,
+    Run,
+    User,
+    WebSession,
+)
+from gxllm.store.repository import (
+    BadCorrection,
+    StaleRecord,
+    add_path,
+    add_user,
+    claim,
+    correct,
+    decide,
+    done_and_failed,
+    find_document,
+    find_user,
+    finish_run,
+    flag_states,
+    open_flags,
+    record_failure,
+    refresh_review_status,
+    start_run,
+    store_extraction,
+    to_extraction,
+    to_flag,
+)
+
+__all__ = [
+    "ApiToken",
+    "BadCorrection",
+    "Document",
+    "DocumentPath",
+    "Failure",
+    "FlagRow",
+    "RecordVersion",
+    "ReviewDecision",
+    "Run",
+    "StaleRecord",
+    "User",
+    "WebSession",
+    "add_path",
+    "add_user",
+    "claim",
+    "correct",
+    "decide",
+    "default_url",
+    "done_and_failed",
+    "find_document",
+    "find_user",
+    "finish_run",
+    "flag_states",
+    "make_engine",
+    "open_flags",
+    "open_store",
+    "record_failure",
+    "refresh_review_status",
+    "start_run",
+    "store_extraction",
+    "to_extraction",
+    "to_flag",
+    "upgrade",
+]

@@ -1,0 +1,79 @@
+"""Where the store lives: database URLs, engines, migrations and sessions.
+
+SQLite in the working folder unless a URL is given; PostgreSQL by
+``postgresql://user:pass@host/db`` (driven by psycopg 3). Migrations are
+Alembic's, shipped inside the package and run from code, so an installed
+gxllm can create or upgrade its store without an ``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_FILE = "gxllm.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a SQLite writer waits for another one before giving up.
+_SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_url() -> str:
+    return f"sqlite:///{Path.cwd() / DEFAULT_FILE}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url``: SQLite gets WAL mode, a busy timeout and foreign keys."""
+    parsed = make_url(url or default_url())
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is switched off (it commits before DDL and
+    # defers BEGIN unpredictably); SQLAlchemy's "begin" event below emits BEGIN instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Create the store at ``url`` or bring it up to ``revision``."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def open_store(url: str | None = None) -> sessionmaker[Session]:
+    """Migrate the store at ``url`` to the newest schema and return a session factory for it."""
+    upgrade(url)
+    return sessionmaker(make_engine(url), expire_on_commit=False)

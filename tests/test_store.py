@@ -1,0 +1,281 @@
+"""The store on SQLite and on a real PostgreSQL server that these tests start themselves."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic import command
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from gxllm.pipeline import extract
+from gxllm.record import Extraction
+from gxllm.store import (
+    BadCorrection,
+    Document,
+    Failure,
+    RecordVersion,
+    ReviewDecision,
+    StaleRecord,
+    add_user,
+    correct,
+    decide,
+    done_and_failed,
+    find_document,
+    flag_states,
+    open_flags,
+    open_store,
+    record_failure,
+    start_run,
+    store_extraction,
+    to_extraction,
+)
+from gxllm.store.engine import alembic_config, make_engine
+from gxllm.validate import validate
+
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "lianyun-gov-2024.txt"
+_databases = count(1)
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[4]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).resolve().parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on a free port; yields its admin URL (no database part)."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        message = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    # initdb refuses to run as root: the cluster then belongs to the postgres account.
+    owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
+    root = Path(tempfile.mkdtemp(prefix="gxllm-pg-"))
+    os.chown(root, owner.pw_uid, owner.pw_gid)
+    data, port = root / "data", _free_port()
+    as_owner = {"user": owner.pw_uid, "group": owner.pw_gid, "cwd": root, "capture_output": True}
+    subprocess.run(
+        [bin_dir / "initdb", "-D", data, "-U", "gxllm", "--auth=trust", "-E", "UTF8", "--no-locale"], check=True, **as_owner
+    )
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run([bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", root / "log", "-w", "start"], check=True, **as_owner)
+    try:
+        yield f"postgresql://gxllm@127.0.0.1:{port}"
+    finally:
+        subprocess.run([bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], check=True, **as_owner)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store: a SQLite file, or a fresh database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'gxllm.db'}"
+    server = request.getfixturevalue("postgres_server")
+    name = f"store_{next(_databases)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="module")
+def seed_extraction() -> Extraction:
+    return extract(SEED, use_llm=False)
+
+
+def _misread(extraction: Extraction) -> Extraction:
+    """The seed with 三、新收 read as 69 where the source prints 68: one extraction error, flagged."""
+    record = extraction.record.model_copy(deep=True)
+    record.set_cell("section3.new.total", 69)
+    flags = validate(record, evidence=extraction.evidence, source_text=extract_text())
+    return extraction.model_copy(update={"record": record, "flags": flags})
+
+
+def extract_text() -> str:
+    from gxllm.pipeline import read_normalized
+
+    return read_normalized(SEED).text
+
+
+def test_migrations_create_the_models_schema_and_nothing_else(store_url: str) -> None:
+    open_store(store_url)
+    engine = make_engine(store_url)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.check(config)  # raises if the models and the migrated schema differ
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() if "sqlite" in store_url else "wal"
+    engine.dispose()
+    assert version == "0001"
+    assert journal == "wal"
+
+
+def test_an_extraction_is_stored_once_with_its_flags_and_paths(store_url: str, seed_extraction: Extraction) -> None:
+    sessions = open_store(store_url)
+    flagged = _misread(seed_extraction)
+    with sessions.begin() as session:
+        run = start_run(session, inputs=[str(SEED)], executor="local", workers=1)
+        store_extraction(session, flagged, path=str(SEED), size_bytes=SEED.stat().st_size, text=extract_text(), run=run)
+    with sessions.begin() as session:
+        # The same content under another path: a second path, never a second record.
+        store_extraction(session, flagged, path="/elsewhere/copy.txt")
+    with sessions() as session:
+        document = find_document(session, flagged.source.sha256)
+        assert document is not None
+        assert [p.path for p in document.paths] == [str(SEED), "/elsewhere/copy.txt"]
+        assert session.scalar(select(func.count()).select_from(RecordVersion)) == 1
+        assert (document.agency, document.year, document.template) == ("连云区人民政府", 2024, "2021")
+        assert document.kind == "text" and document.pages == 1 and document.size_bytes == SEED.stat().st_size
+        assert document.review_status == "open"
+        stored = to_extraction(document.current_version)
+        assert stored.record == flagged.record
+        assert stored.evidence == flagged.evidence
+        assert stored.flags == flagged.flags
+        assert {f.rule for f in stored.flags} >= {"GROUNDING"}
+        assert document.current_version.run_id == run.id
+
+
+def test_a_second_document_with_the_same_content_breaks_the_unique_constraint(store_url: str) -> None:
+    sessions = open_store(store_url)
+    with sessions() as session:
+        session.add_all([Document(sha256="a" * 64), Document(sha256="a" * 64)])
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+
+def test_failures_are_stored_and_resume_sees_done_and_failed(store_url: str, seed_extraction: Extraction) -> None:
+    sessions = open_store(store_url)
+    with sessions.begin() as session:
+        run = start_run(session)
+        store_extraction(session, seed_extraction, path=str(SEED))
+        record_failure(session, path="bad.txt", stage="extract", error_type="NotAReport", message="no sections",
+                       sha256="b" * 64, size_bytes=10, run=run)
+        record_failure(session, path="gone.txt", stage="read", error_type="FileNotFoundError", message="gone", run=run)
+    with sessions() as session:
+        done, failed = done_and_failed(session, [seed_extraction.source.sha256, "b" * 64, "c" * 64])
+        assert done == {seed_extraction.source.sha256}
+        assert failed == {"b" * 64}
+        failures = session.scalars(select(Failure).order_by(Failure.id)).all()
+        assert [(f.path, f.stage, f.error_type, f.run_id) for f in failures] == [
+            ("bad.txt", "extract", "NotAReport", run.id),
+            ("gone.txt", "read", "FileNotFoundError", run.id),
+        ]
+        assert failures[0].document.review_status == "unread" and failures[1].document_id is None
+
+
+def _stored_flagged(store_url: str, seed_extraction: Extraction):
+    sessions = open_store(store_url)
+    with sessions.begin() as session:
+        store_extraction(session, _misread(seed_extraction), path=str(SEED), text=extract_text())
+        alice = add_user(session, "alice", "hash-a")
+        bob = add_user(session, "bob", "hash-b")
+    with sessions() as session:
+        document = find_document(session, seed_extraction.source.sha256)
+        return sessions, document.id, document.version, alice, bob
+
+
+def test_a_correction_is_a_new_version_revalidated_with_its_audit_trail(store_url: str, seed_extraction: Extraction) -> None:
+    sessions, document_id, version, alice, _ = _stored_flagged(store_url, seed_extraction)
+    with sessions() as session:
+        grounding = next(f for f in open_flags(session, session.get(Document, document_id)) if f.rule == "GROUNDING")
+        assert grounding.cells == ["section3.new.total"] and grounding.suggestion == 68
+    with sessions.begin() as session:
+        correct(session, document_id, expected_version=version, cell="section3.new.total", value=68,
+                reviewer=alice, fingerprint=grounding.fingerprint, reason="原文印的是68")
+    with sessions() as session:
+        document = session.get(Document, document_id)
+        assert document.version == version + 1
+        current = document.current_version
+        assert (current.number, current.kind, current.parent.number) == (2, "correction", 1)
+        assert current.record["section3"]["new"]["total"] == 68
+        assert current.created_by.username == "alice"
+        assert current.flags == []  # the validator ran again on the corrected record
+        assert document.review_status == "reviewed"
+        assert document.versions[0].record["section3"]["new"]["total"] == 69  # nothing overwritten
+        (decision,) = document.decisions
+        assert (decision.decision, decision.cell, decision.old_value, decision.new_value) == (
+            "corrected", "section3.new.total", 69, 68)
+        assert (decision.rule, decision.reviewer.username, decision.result_version_id) == ("GROUNDING", "alice", current.id)
+        assert decision.reason == "原文印的是68"
+
+
+def test_dismissed_and_confirmed_flags_close_by_fingerprint(store_url: str, seed_extraction: Extraction) -> None:
+    sessions, document_id, version, alice, _ = _stored_flagged(store_url, seed_extraction)
+    with sessions() as session:
+        flags = open_flags(session, session.get(Document, document_id))
+    assert len(flags) >= 2
+    with sessions.begin() as session, pytest.raises(ValueError, match="reason"):
+        decide(session, document_id, expected_version=version, fingerprint=flags[0].fingerprint,
+               decision="dismissed", reviewer=alice)
+    with sessions.begin() as session:
+        for step, flag in enumerate(flags):
+            decide(session, document_id, expected_version=version + step, fingerprint=flag.fingerprint,
+                   decision="confirmed_source" if step == 0 else "dismissed", reviewer=alice, reason="见原文")
+    with sessions() as session:
+        document = session.get(Document, document_id)
+        states = flag_states(session, document)
+        assert [d.decision for _, d in states] == ["confirmed_source"] + ["dismissed"] * (len(flags) - 1)
+        assert document.review_status == "reviewed" and document.version == version + len(flags)
+
+
+def test_two_reviewers_from_the_same_version_cannot_both_write(store_url: str, seed_extraction: Extraction) -> None:
+    sessions, document_id, version, alice, bob = _stored_flagged(store_url, seed_extraction)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def review(reviewer, value: int) -> None:
+        start.wait()
+        try:
+            with sessions.begin() as session:
+                correct(session, document_id, expected_version=version, cell="section3.new.total", value=value,
+                        reviewer=reviewer)
+            outcomes[reviewer.username] = "written"
+        except StaleRecord:
+            outcomes[reviewer.username] = "stale"
+
+    threads = [threading.Thread(target=review, args=(alice, 68)), threading.Thread(target=review, args=(bob, 70))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["stale", "written"]
+    winner = next(name for name, outcome in outcomes.items() if outcome == "written")
+    with sessions() as session:
+        document = session.get(Document, document_id)
+        assert len(document.versions) == 2 and document.version == version + 1
+        assert document.current_version.record["section3"]["new"]["total"] == (68 if winner == "alice" else 70)
+        assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
+
+
+def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: str, seed_extraction: Extraction) -> None:
+    sessions, document_id, version, alice, _ = _stored_flagged(store_url, seed_extraction)
+    for cell, value in (("section3.nope.total", 1), ("section3.new.total", "many")):
+        with pytest.raises(BadCorrection), sessions.begin() as session:
+            correct(session, document_id, expected_version=version, cell=cell, value=value, reviewer=alice)
+    with sessions() as session:
+        assert session.get(Document, document_id).version == version  # nothing of the failed tries stayed
