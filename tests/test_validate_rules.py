@@ -187,6 +187,28 @@ def test_narrative_claim_contradicting_the_table() -> None:
     assert text[slice(*flag.evidence[0].span)] == "其中予以公开27件"
 
 
+def test_narrative_claims_read_prose_wording_and_appeals() -> None:
+    record = gold("lianyun-gov-2024")
+    prose = (
+        "本年度新收政府信息公开申请68件，上年结转11件，其中部分予以公开8件。"
+        "因政府信息公开被申请行政复议9件，被提起行政诉讼2件。"
+    )
+    assert validate(record, source_text=source("lianyun-gov-2024") + prose) == []
+
+    [flag] = validate(record, source_text=source("lianyun-gov-2024") + prose.replace("行政诉讼2件", "行政诉讼3件"))
+    assert (flag.rule, flag.expected, flag.found) == ("NARRATIVE_CLAIM", 3, 2)
+    assert flag.cells == ["section4.litigation_direct.total", "section4.litigation_after_review.total"]
+
+
+def test_prose_numbers_that_name_no_table_quantity_are_ignored() -> None:
+    prose = (
+        "全年办理人大代表建议5件、政协提案3件。收到处理信箱留言150条，网站发布信息3000余件。"
+        "因政府信息公开被申请的行政复议，决定维持2件。未出现因政府信息公开引起的行政诉讼败诉案件。"
+        "未发生因政府信息公开工作被追责问责的情况。"
+    )
+    assert validate(gold("lianyun-gov-2024"), source_text=source("lianyun-gov-2024") + prose) == []
+
+
 def test_narrative_zero_claim() -> None:
     record = gold("lanshan-kjj-2023")
     for column in ("natural_person", "total"):

@@ -57,6 +57,10 @@ _NO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)[^\d,�
 # "未发生因政府信息公开被申请行政复议、提起行政诉讼的情况".
 _NO_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|产生|收到)?[^\d,，;；|]{0,25}?(?:行政复议|行政诉讼)[^\d,，;；|]*")
 _RECEIVED = r"收到|受理|接收|接到|新收"
+# Prose words these rows differently from the table: "部分予以公开" is no 予以公开.
+_PROSE_PATTERNS = {"granted": r"(?<!部分)(?<!不)予以公开|全部公开|同意公开", "partial": r"部分(?:予以)?公开"}
+# "行政复议决定维持2件", "未出现行政诉讼败诉": a part of the appeals, not all of them.
+_APPEAL_OUTCOME = re.compile(r"维持|纠正|纠错|撤销|驳回|败诉|确认违法|审结|结果")
 _GROUPS = {"withheld": "不予公开", "unavailable": "无法提供", "rejected": "不予处理", "other": "其他处理"}
 
 
@@ -73,7 +77,8 @@ def _vocabulary(version: str) -> tuple[tuple[Quantity, ...], Quantity, Quantity,
         # 总计 and a bare 其他 name too much in prose; 新收 is read as "received" below.
         if row.key in ("total", "new", "other", "other_other"):
             continue
-        rows.append(Quantity(row.pattern, ((total(row.key),),), (cell_label(spec, total(row.key)),)))
+        pattern = _PROSE_PATTERNS.get(row.key, row.pattern)
+        rows.append(Quantity(pattern, ((total(row.key),),), (cell_label(spec, total(row.key)),)))
     groups = []
     for prefix, word in _GROUPS.items():
         keys = [k for k in outcome if k.split("_")[0] == prefix]
@@ -113,7 +118,7 @@ def _quantity(spec: Template, phrase: str, sentence: str, inside: Quantity | Non
             return received
     if "公开" in sentence and inside is None:
         has_review, has_litigation = "行政复议" in phrase, "行政诉讼" in phrase
-        if has_review != has_litigation:
+        if has_review != has_litigation and not _APPEAL_OUTCOME.search(phrase):
             return review if has_review else litigation
     return None
 
@@ -154,9 +159,11 @@ def _zero_claims(spec: Template, text: str, start: int, end: int) -> list[Claim]
     _, received, review, litigation, _ = _vocabulary(spec.version)
     sentence = text[start:end]
     found = []
-    if (match := _NO_REQUESTS.search(sentence)) is not None:
+    match = _NO_REQUESTS.search(sentence)
+    if match is not None and not re.search("行政复议|行政诉讼", match.group()):
         found.append(Claim(received, 0, start + match.start(), start + match.end()))
-    if "公开" in sentence and (match := _NO_APPEALS.search(sentence)) is not None:
+    match = _NO_APPEALS.search(sentence) if "公开" in sentence else None
+    if match is not None and not _APPEAL_OUTCOME.search(match.group()):
         for word, quantity in (("行政复议", review), ("行政诉讼", litigation)):
             if word in match.group():
                 found.append(Claim(quantity, 0, start + match.start(), start + match.end()))
