@@ -40,6 +40,8 @@ FONT_FILES = {
 FONT_PACKAGES = ("fonts-wqy-zenhei", "fonts-arphic-uming")
 
 Rules = Literal["grid", "open"]
+# reportlab's frames pad their content by this much (points) on every side.
+FRAME_PADDING = 6.0
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ def table_pdf(cells: Grid, layout: PdfLayout, width: float = A4[0]) -> bytes:
     _, height = table.wrap(width - 2 * margin, 10_000)
     out = io.BytesIO()
     SimpleDocTemplate(
-        out, pagesize=(width, height + 2 * margin + 4), leftMargin=margin, rightMargin=margin,
+        out, pagesize=(width, height + 2 * margin + 2 * FRAME_PADDING), leftMargin=margin, rightMargin=margin,
         topMargin=margin, bottomMargin=margin, invariant=True,
     ).build([table])
     return out.getvalue()

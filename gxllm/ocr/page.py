@@ -20,6 +20,8 @@ from gxllm.document import Box
 from gxllm.ocr.engine import OcrEngine
 from gxllm.tables.geometry import Rule, Word
 
+# Resolution assumed for an image that gives none and shows no text to measure.
+DEFAULT_DPI = 200
 # Skew corrected up to this many degrees either way, found to this step.
 MAX_SKEW = 5.0
 _COARSE_STEP = 0.5
@@ -40,6 +42,14 @@ MIN_CONFIDENCE = 0.5
 _CROP_MARGIN = 1.5
 
 
+# Measured ink height of a line of report text, in points (10.5-12 pt type).
+_TEXT_INK_HEIGHT = 10.0
+# Blobs of ink smaller than this (pixels) are specks; fewer glyphs than this
+# measure nothing.
+_SMALLEST_GLYPH = 5
+_FEWEST_GLYPHS = 20
+
+
 @dataclass
 class PageText:
     """A page's words and rules in the upright, deskewed frame.
@@ -52,6 +62,7 @@ class PageText:
     rules: list[Rule]
     width: int
     height: int
+    unit: float
     to_source: Callable[[Box], Box]
 
 
@@ -99,6 +110,21 @@ def estimate_orientation(gray: np.ndarray) -> tuple[int, float]:
     if side_score > upright_score:
         return 1, side_angle
     return 0, upright_angle
+
+
+def estimate_unit(straight: np.ndarray) -> float | None:
+    """Pixels per point of a straight page, from the size of its characters:
+    for images whose file gives no resolution (and may not be a whole page).
+
+    Glyph-sized blobs of ink (not specks, not rules) are measured; the upper
+    quartile of their heights is a full character's height.
+    """
+    count, _, stats, _ = cv2.connectedComponentsWithStats(_ink(straight), connectivity=8)
+    widths, heights = stats[1:count, cv2.CC_STAT_WIDTH], stats[1:count, cv2.CC_STAT_HEIGHT]
+    glyphs = heights[(heights >= _SMALLEST_GLYPH) & (widths <= 3 * heights) & (heights <= 3 * widths)]
+    if len(glyphs) < _FEWEST_GLYPHS:
+        return None
+    return float(np.percentile(glyphs, 75)) / _TEXT_INK_HEIGHT
 
 
 def _affine(gray: np.ndarray, quarter_turns: int, skew: float) -> tuple[np.ndarray, int, int]:
@@ -197,12 +223,16 @@ def _is_upside_down(image: np.ndarray, boxes: list[Box], engine: OcrEngine, marg
     return sum(v > 0.5 for v in votes) >= _UPSIDE_DOWN_SHARE * len(votes)
 
 
-def read_page(image: np.ndarray, engine: OcrEngine, unit: float) -> PageText:
-    """OCR one page image (RGB or grey); ``unit`` is pixels per PDF point."""
+def read_page(image: np.ndarray, engine: OcrEngine, unit: float | None) -> PageText:
+    """OCR one page image (RGB or grey).
+
+    ``unit`` is pixels per PDF point, or None to measure it from the text.
+    """
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     quarter_turns, skew = estimate_orientation(gray)
     matrix, width, height = _affine(gray, quarter_turns, skew)
     straight = cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    unit = unit or estimate_unit(straight) or DEFAULT_DPI / 72
     margin = _CROP_MARGIN * unit
     rules, mask = find_rules(straight, unit)
     clean = straight.copy()
@@ -221,4 +251,4 @@ def read_page(image: np.ndarray, engine: OcrEngine, unit: float) -> PageText:
         for piece, (text, confidence) in zip(pieces, readings, strict=True)
         if text.strip() and confidence >= MIN_CONFIDENCE
     ]
-    return PageText(words=words, rules=rules, width=width, height=height, to_source=_box_mapper(matrix))
+    return PageText(words=words, rules=rules, width=width, height=height, unit=unit, to_source=_box_mapper(matrix))

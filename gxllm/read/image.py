@@ -21,17 +21,16 @@ from gxllm.settings import Settings
 from gxllm.tables.geometry import document_rows, layout_page, to_line
 
 FORMATS = frozenset({"PNG", "JPEG", "MPO", "TIFF"})
-# Without a usable resolution in the file, a page is taken to be A4 wide.
-A4_WIDTH_POINTS = 595.0
 _PLAUSIBLE_DPI = (50, 1200)
 
 
-def _unit(image: Image.Image) -> float:
-    """Pixels per PDF point: from the file's dpi if it gives one, else A4 width."""
+def _unit(image: Image.Image) -> float | None:
+    """Pixels per PDF point from the file's resolution; None when it gives none
+    (OCR then measures it from the text)."""
     dpi = image.info.get("dpi")
     if dpi and _PLAUSIBLE_DPI[0] <= float(dpi[0]) <= _PLAUSIBLE_DPI[1]:
         return float(dpi[0]) / 72.0
-    return min(image.size) / A4_WIDTH_POINTS
+    return None
 
 
 def read_image(path: Path, settings: Settings) -> Document:
@@ -60,10 +59,9 @@ def read_image(path: Path, settings: Settings) -> Document:
             pixels = np.asarray(image.convert("L"))
         except (OSError, ValueError, EOFError) as error:
             raise UnreadableInput(f"page {index + 1} of the image cannot be decoded ({error})") from None
-        page_unit = _unit(image)
-        unit = page_unit if index == 0 else unit
-        text = read_page(pixels, engine, page_unit)
-        layouts.append(layout_page(index + 1, text.height, text.words, text.rules, page_unit))
+        text = read_page(pixels, engine, _unit(image))
+        unit = text.unit if index == 0 else unit
+        layouts.append(layout_page(index + 1, text.height, text.words, text.rules, text.unit))
         mappers[index + 1] = text.to_source
     lines = [to_line(row, mappers[row.page]) for row in document_rows(layouts, unit)]
     if not any(line.text.strip() for line in lines):

@@ -97,12 +97,13 @@ def read_pdf(path: Path, settings: Settings) -> Document:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        if "password" in str(error).lower():
+        if error.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
             raise UnreadableInput("the PDF is encrypted and needs a password") from None
+        if error.err_code == pdfium.raw.FPDF_ERR_SUCCESS:
+            # PDFium refuses a document whose page tree is empty without naming an error.
+            raise UnreadableInput("the PDF has no pages") from None
         raise UnreadableInput(f"not a readable PDF ({error})") from None
     pages = len(document)
-    if pages == 0:
-        raise UnreadableInput("the PDF has no pages")
     if pages > settings.max_pages:
         raise UnsupportedInput(f"the PDF has {pages} pages, over the limit of {settings.max_pages} (GXLLM_MAX_PAGES)")
     layouts: list[PageLayout] = []
