@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from gxllm.console import fail_line
 from gxllm.errors import GxllmError, UnreadableInput
 from gxllm.record import Evidence, Flag, Record
 from gxllm.validate import validate
@@ -51,8 +52,6 @@ def load_record(path: Path) -> tuple[Record, dict[str, Evidence], dict[str, Any]
 
 def _or_exit(path: Path, load: Callable[[Path], T]) -> T:
     """``load(path)``, or the one-line error and exit code 2."""
-    from gxllm.cli import fail_line
-
     try:
         return load(path)
     except GxllmError as error:
