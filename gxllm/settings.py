@@ -30,8 +30,7 @@ class Settings(BaseSettings):
     max_pages: int = Field(300, description="PDFs and TIFFs with more pages are refused")
     max_page_pixels: int = Field(60_000_000, description="a page image (or a PDF page at ocr_dpi) larger than this is refused")
     ocr_dpi: int = Field(200, description="resolution PDF pages without a text layer are rendered at for OCR")
-    ocr_engine: str = Field("rapidocr", description="rapidocr (models in its wheel) or paddleocr (needs ocr_model_dir)")
-    ocr_model_dir: Path | None = Field(None, description="folder with det/, rec/ and cls/ model folders for paddleocr")
+    ocr_engine: str = Field("rapidocr", description="OCR engine; rapidocr runs PP-OCR models shipped in its wheel")
     ocr_threads: int = Field(2, description="CPU threads for OCR inference")
 
 

@@ -111,3 +111,10 @@ def test_page_limit(tmp_path: Path) -> None:
     path = _save(frames, tmp_path / "many.tif")
     with pytest.raises(UnsupportedInput, match="3 pages, over the limit of 2"):
         read_image(path, Settings(max_pages=2))
+
+
+def test_unknown_engine_is_named() -> None:
+    from gxllm.ocr import get_engine
+
+    with pytest.raises(UnsupportedInput, match="unknown OCR engine 'tesseract'"):
+        get_engine(Settings(ocr_engine="tesseract"))

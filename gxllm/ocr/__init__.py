@@ -1,15 +1,13 @@
 """OCR for pages without a text layer: engines, and one page read into words and rules.
 
-RapidOCR is the default engine: PP-OCR's ONNX models ship inside its wheel, so
-nothing is downloaded at run time. PaddleOCR runs the same kind of models when
-it is installed and ``GXLLM_OCR_MODEL_DIR`` names a folder holding ``det/``,
-``rec/`` and ``cls/`` model folders (PaddleOCR's own inference folders).
+RapidOCR is the engine: PP-OCR's ONNX models ship inside its wheel, so nothing
+is downloaded at run time. Another engine plugs in by implementing
+:class:`OcrEngine` and a name in :func:`_engine`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from gxllm.errors import UnsupportedInput
 from gxllm.ocr.engine import OcrEngine
@@ -19,20 +17,14 @@ __all__ = ["OcrEngine", "get_engine"]
 
 
 @lru_cache(maxsize=2)
-def _engine(name: str, model_dir: Path | None, threads: int) -> OcrEngine:
+def _engine(name: str, threads: int) -> OcrEngine:
     if name == "rapidocr":
         from gxllm.ocr.rapid import RapidOcrEngine
 
         return RapidOcrEngine(threads)
-    if name == "paddleocr":
-        from gxllm.ocr.paddle import PaddleOcrEngine
-
-        if model_dir is None:
-            raise UnsupportedInput("the paddleocr engine needs GXLLM_OCR_MODEL_DIR (a folder with det/, rec/ and cls/)")
-        return PaddleOcrEngine(model_dir, threads)
-    raise UnsupportedInput(f"unknown OCR engine {name!r} (GXLLM_OCR_ENGINE): use rapidocr or paddleocr")
+    raise UnsupportedInput(f"unknown OCR engine {name!r} (GXLLM_OCR_ENGINE): use rapidocr")
 
 
 def get_engine(settings: Settings) -> OcrEngine:
     """The configured engine, loaded once per process (models take seconds to load)."""
-    return _engine(settings.ocr_engine, settings.ocr_model_dir, settings.ocr_threads)
+    return _engine(settings.ocr_engine, settings.ocr_threads)
