@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from gxllm.console import err, fail_line, write_atomically
 from gxllm.errors import GxllmError
 from gxllm.evaluate.cli import eval_command
+from gxllm.llm.cli import models_app
 from gxllm.validate.cli import validate_command
 
 app = typer.Typer(
@@ -89,6 +90,7 @@ def extract(
 # Commands that live with their stage.
 app.command("eval")(eval_command)
 app.command("validate")(validate_command)
+app.add_typer(models_app, name="models")
 
 
 if __name__ == "__main__":  # pragma: no cover

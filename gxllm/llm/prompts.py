@@ -1,0 +1,57 @@
+"""Prompts are files in ``prompts/``, one per task and version: ``NAME.vN.md``.
+
+A file has a ``# system`` and a ``# user`` part; ``$name`` placeholders in
+them are filled in per call. A new wording is a new version file, so answers
+cached under the old one are never served for the new one (the file's hash
+is part of the prompt's id as well, in case a file is edited in place).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from string import Template
+
+from pydantic import BaseModel
+
+from gxllm.llm.runtimes import Message
+
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+
+_PART = re.compile(r"^# (system|user)\s*$", re.MULTILINE)
+
+
+class Prompt(BaseModel):
+    name: str
+    version: str
+    system: str
+    user: str
+    digest: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}.{self.version}@{self.digest[:12]}"
+
+    def render(self, **values: str) -> list[Message]:
+        """The chat messages, every placeholder filled (a missing one is an error)."""
+        return [
+            {"role": "system", "content": Template(self.system).substitute(values)},
+            {"role": "user", "content": Template(self.user).substitute(values)},
+        ]
+
+
+def load_prompt(name: str, version: str, folder: Path = PROMPTS_DIR) -> Prompt:
+    path = folder / f"{name}.{version}.md"
+    text = path.read_text(encoding="utf-8")
+    pieces = _PART.split(text)
+    parts = {pieces[i]: pieces[i + 1].strip() for i in range(1, len(pieces) - 1, 2)}
+    if set(parts) != {"system", "user"}:
+        raise ValueError(f"{path}: a prompt file needs one '# system' and one '# user' part")
+    return Prompt(
+        name=name,
+        version=version,
+        system=parts["system"],
+        user=parts["user"],
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
