@@ -280,6 +280,8 @@ def template_for_year(year: int) -> TemplateVersion:
 class SumRule:
     """``sum(left) == sum(right)``: one of the table's own 勾稽关系.
 
+    ``left`` holds the total(s) as printed, ``right`` the parts they sum.
+
     ``rule`` is the RECORD.md §3 rule id; ``scope`` names the column (for
     S3_BALANCE, S3_OUTCOME_TOTAL), the row (S3_ROW_TOTAL) or the group
     (S4_TOTAL) the equation is about.
@@ -305,8 +307,8 @@ def sum_rules(template: Template) -> tuple[SumRule, ...]:
             SumRule(
                 "S3_BALANCE",
                 column,
-                (f"section3.new.{column}", f"section3.carried_over.{column}"),
                 (f"section3.total.{column}", f"section3.carried_forward.{column}"),
+                (f"section3.new.{column}", f"section3.carried_over.{column}"),
             )
         )
     for row in s3.rows:

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Literal
 
 from gxllm.record import Flag, Number
-from gxllm.template import APPLICANT_COLUMNS, TEMPLATES
+from gxllm.template import APPLICANT_COLUMNS, TEMPLATES, sum_rules
 from gxllm.validate.context import Context
 from gxllm.validate.messages import row_label, show
 
@@ -43,44 +43,18 @@ class Equation:
 
 @cache
 def equations(version: str) -> tuple[Equation, ...]:
+    """The template's sum rules, with the words a reviewer's message needs."""
     spec = TEMPLATES[version]
-    s3 = spec.section3
-    applicant = [c.key for c in APPLICANT_COLUMNS if c.key != "total"]
+    columns = {c.key: c.label for c in APPLICANT_COLUMNS}
     result = []
-    for column in APPLICANT_COLUMNS:
-        col = column.key
-        result.append(
-            Equation(
-                "S3_BALANCE",
-                (f"section3.total.{col}", f"section3.carried_forward.{col}"),
-                (f"section3.new.{col}", f"section3.carried_over.{col}"),
-                "column",
-                f"{column.label}列",
-            )
-        )
-    for row in s3.rows:
-        result.append(
-            Equation(
-                "S3_ROW_TOTAL",
-                (f"section3.{row.key}.total",),
-                tuple(f"section3.{row.key}.{c}" for c in applicant),
-                "row",
-                row_label(spec, "section3", row.key),
-            )
-        )
-    for column in APPLICANT_COLUMNS:
-        result.append(
-            Equation(
-                "S3_OUTCOME_TOTAL",
-                (f"section3.total.{column.key}",),
-                tuple(f"section3.{r}.{column.key}" for r in spec.outcome_rows),
-                "column",
-                f"{column.label}列",
-            )
-        )
-    for row in spec.section4.rows:
-        parts = tuple(f"section4.{row.key}.{c.key}" for c in row.columns if c.key != "total")
-        result.append(Equation("S4_TOTAL", (f"section4.{row.key}.total",), parts, "row", row.label))
+    for rule in sum_rules(spec):
+        if rule.rule == "S3_ROW_TOTAL":
+            along, scope = "row", row_label(spec, "section3", rule.scope)
+        elif rule.rule == "S4_TOTAL":
+            along, scope = "row", spec.section4.row(rule.scope).label
+        else:
+            along, scope = "column", f"{columns[rule.scope]}列"
+        result.append(Equation(rule.rule, rule.left, rule.right, along, scope))  # type: ignore[arg-type]
     return tuple(result)
 
 
