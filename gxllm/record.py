@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from gxllm.template import TEMPLATES, Column, Table, Template, TemplateVersion
 
@@ -82,7 +82,15 @@ class Record(_Strict):
         data = dict(data)
         for section, model in models.items():
             if isinstance(data.get(section), dict):
-                data[section] = model.model_validate(data[section])
+                try:
+                    data[section] = model.model_validate(data[section])
+                except ValidationError as error:
+                    # Keep the section in the error's location: "section3.new.total".
+                    details = [
+                        {"type": e["type"], "loc": (section, *e["loc"]), "input": e["input"], "ctx": e.get("ctx", {})}
+                        for e in error.errors()
+                    ]
+                    raise ValidationError.from_exception_data(cls.__name__, details) from None  # type: ignore[arg-type]
         return data
 
     @property
