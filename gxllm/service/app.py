@@ -1,0 +1,145 @@
+"""The web app: the HTTP API under /api and the review pages, over one store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gxllm.service import names
+from gxllm.service.jobs import Jobs
+from gxllm.settings import Settings, get_settings
+from gxllm.store import open_store
+
+HERE = Path(__file__).parent
+DEFAULT_UPLOADS = "gxllm-uploads"
+
+# Everything the pages load comes from the app itself; no inline script or
+# style, so a string from a report that slipped into markup could not run.
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+# Room for a multipart upload's headers and form fields around the file itself.
+_FORM_OVERHEAD = 64 * 1024
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes before the app reads it whole: multipart
+    parsing would otherwise spool any size to disk before an upload's own check runs.
+
+    A declared Content-Length is refused at once; a chunked body is counted as it
+    arrives, and once over the limit the app's answer is replaced by the 413.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = PlainTextResponse(f"request body over {self.limit} bytes", status_code=413)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await too_large(scope, receive, send)
+            return
+        received = 0
+        over = False
+
+        async def counted() -> Message:
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def answer(message: Message) -> None:
+            if not over:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await too_large(scope, receive, send)
+
+        await self.app(scope, counted, answer)
+
+
+def templates() -> Jinja2Templates:
+    """The page templates, autoescaping everything (Starlette's default for .html)."""
+    pages = Jinja2Templates(directory=HERE / "templates")
+    pages.env.globals.update(
+        severity_names=names.SEVERITY_NAMES,
+        kind_names=names.KIND_NAMES,
+        record_status_names=names.RECORD_STATUS_NAMES,
+        flag_status_names=names.FLAG_STATUS_NAMES,
+        decision_names=names.DECISION_NAMES,
+        job_names=names.JOB_NAMES,
+    )
+    return pages
+
+
+def create_app(db_url: str | None = None, *, uploads: Path | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app over the store at ``db_url`` (created or migrated at start), keeping uploads in ``uploads``."""
+    from gxllm.service import api, ui
+
+    settings = settings or get_settings()
+    sessions = open_store(db_url)
+    jobs = Jobs(sessions, (uploads or Path(DEFAULT_UPLOADS)).resolve(), settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.resume()
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="gxllm",
+        summary="Upload 政府信息公开工作年度报告, follow their extraction, review the flagged records.",
+        version="1",
+        lifespan=lifespan,
+        # The interactive docs pages load their scripts from a CDN: only the spec itself is served.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.sessions = sessions
+    app.state.jobs = jobs
+    app.state.settings = settings
+    app.state.templates = templates()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.update(_SECURITY_HEADERS)
+        return response
+
+    app.add_middleware(BodyLimit, limit=settings.max_file_bytes + _FORM_OVERHEAD)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(ui.router)
+    app.add_exception_handler(ui.LoginRequired, ui.login_redirect)  # type: ignore[arg-type]
+    return app
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A store session for one request; handlers commit what they change themselves,
+    before they answer, so a reply never reports a change that is not yet saved."""
+    with request.app.state.sessions() as session:
+        yield session

@@ -1,0 +1,237 @@
+"""The review queue: documents with their open flags, worst and most first, filtered, with counts.
+
+A flag is open while no ``confirmed_source`` or ``dismissed`` decision names
+its fingerprint (:func:`gxllm.store.flag_states` says the same for one
+document); here it is one query over every document, so the queue stays one
+round trip however many reports the store holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from gxllm.service.names import KIND_NAMES, RECORD_STATUS_NAMES
+from gxllm.store import Document, FlagRow, ReviewDecision
+from gxllm.store.repository import CLOSING_DECISIONS
+
+SEVERITIES = ("error", "warning", "info")
+KINDS = ("source", "extraction", "missing")
+STATUSES = ("open", "reviewed", "clean", "unread")
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    agency: str | None = None
+    year: int | None = None
+    rule: str | None = None
+    kind: str | None = None
+    status: str | None = "open"  # None: every status
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    record_id: int
+    agency: str | None
+    year: int | None
+    template: str | None
+    status: str
+    updated: datetime
+    by_severity: list[tuple[str, int]]
+    rules: list[str]
+    kinds: list[str]
+
+    @property
+    def open_flags(self) -> int:
+        return sum(count for _, count in self.by_severity)
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    title: str
+    options: list[FacetOption]
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    records: int  # documents matching the filters
+    open_records: int  # of those, with an open flag
+    open_flags: int
+
+
+@dataclass(frozen=True)
+class Queue:
+    rows: list[QueueRow]
+    counts: QueueCounts
+    facets: list[Facet] = field(default_factory=list)
+
+
+def _is_open() -> object:
+    closed = exists().where(
+        ReviewDecision.document_id == Document.id,
+        ReviewDecision.flag_fingerprint == FlagRow.fingerprint,
+        ReviewDecision.decision.in_(CLOSING_DECISIONS),
+    )
+    return ~closed
+
+
+def _document_conditions(filters: QueueFilters, *, skip: str = "") -> list[object]:
+    """Conditions on documents for ``filters``, leaving out the facet ``skip`` (its own counts)."""
+    conditions: list[object] = [Document.current_version_id.is_not(None)]
+    if filters.agency:
+        conditions.append(Document.agency.contains(filters.agency, autoescape=True))
+    if filters.year is not None and skip != "year":
+        conditions.append(Document.year == filters.year)
+    if filters.status and skip != "status":
+        conditions.append(Document.review_status == filters.status)
+    flag_conditions = []
+    if filters.rule and skip != "rule":
+        flag_conditions.append(FlagRow.rule == filters.rule)
+    if filters.kind and skip != "kind":
+        flag_conditions.append(FlagRow.kind == filters.kind)
+    if flag_conditions:
+        conditions.append(
+            exists().where(FlagRow.record_version_id == Document.current_version_id, and_(*flag_conditions))
+        )
+    return conditions
+
+
+def load_queue(session: Session, filters: QueueFilters, *, page: int = 0) -> Queue:
+    conditions = _document_conditions(filters)
+    rows = queue_rows(session, conditions, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    return Queue(rows=rows, counts=_counts(session, conditions), facets=_facets(session, filters))
+
+
+def next_open_record(session: Session, after: int) -> int | None:
+    """The record a reviewer should open after ``after``: the head of the open queue."""
+    conditions = [*_document_conditions(QueueFilters()), Document.id != after]
+    rows = queue_rows(session, conditions, limit=1, offset=0)
+    return rows[0].record_id if rows else None
+
+
+def queue_rows(session: Session, conditions: list[object], *, limit: int, offset: int) -> list[QueueRow]:
+    """Documents meeting ``conditions``: the worst open flag first, then the most open flags."""
+    open_flag = and_(FlagRow.record_version_id == Document.current_version_id, _is_open())
+    per_severity = {
+        severity: func.count(case((and_(open_flag, FlagRow.severity == severity), FlagRow.id)))
+        for severity in SEVERITIES
+    }
+    total_open = func.count(case((open_flag, FlagRow.id)))
+    worst = func.min(
+        case(
+            *((and_(open_flag, FlagRow.severity == s), rank) for rank, s in enumerate(SEVERITIES)),
+            else_=len(SEVERITIES),
+        )
+    )
+    query = (
+        select(Document, total_open.label("open"), *per_severity.values())
+        .outerjoin(FlagRow, FlagRow.record_version_id == Document.current_version_id)
+        .where(*conditions)
+        .group_by(Document.id)
+        .order_by(worst, total_open.desc(), Document.updated_at.desc(), Document.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    results = session.execute(query).all()
+    ids = [document.id for document, *_ in results]
+    rules: dict[int, set[str]] = {i: set() for i in ids}
+    kinds: dict[int, set[str]] = {i: set() for i in ids}
+    for document_id, rule, kind in session.execute(
+        select(Document.id, FlagRow.rule, FlagRow.kind)
+        .join(FlagRow, FlagRow.record_version_id == Document.current_version_id)
+        .where(Document.id.in_(ids), _is_open())
+        .distinct()
+    ):
+        rules[document_id].add(rule)
+        kinds[document_id].add(kind)
+    return [
+        QueueRow(
+            record_id=document.id,
+            agency=document.agency,
+            year=document.year,
+            template=document.template,
+            status=document.review_status,
+            updated=document.updated_at,
+            by_severity=[(s, n) for s, n in zip(SEVERITIES, counts, strict=True) if n],
+            rules=sorted(rules[document.id]),
+            kinds=[k for k in KINDS if k in kinds[document.id]],
+        )
+        for document, _open, *counts in results
+    ]
+
+
+def _counts(session: Session, conditions: list[object]) -> QueueCounts:
+    records = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
+    open_records = (
+        session.scalar(select(func.count(Document.id)).where(*conditions, Document.review_status == "open")) or 0
+    )
+    open_flags = (
+        session.scalar(
+            select(func.count(FlagRow.id))
+            .join(Document, FlagRow.record_version_id == Document.current_version_id)
+            .where(*conditions, _is_open())
+        )
+        or 0
+    )
+    return QueueCounts(records, open_records, open_flags)
+
+
+def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
+    """Each filter's choices, counted over the documents the other filters leave."""
+
+    def documents(column: object, skip: str) -> list[tuple[object, int]]:
+        return list(
+            session.execute(
+                select(column, func.count(Document.id))
+                .where(*_document_conditions(filters, skip=skip), column.is_not(None))  # type: ignore[attr-defined]
+                .group_by(column)
+                .order_by(column)
+            )
+        )
+
+    def flagged(column: object, skip: str) -> list[tuple[object, int]]:
+        return list(
+            session.execute(
+                select(column, func.count(func.distinct(Document.id)))
+                .select_from(FlagRow)
+                .join(Document, FlagRow.record_version_id == Document.current_version_id)
+                .where(*_document_conditions(filters, skip=skip))
+                .group_by(column)
+                .order_by(column)
+            )
+        )
+
+    def options(pairs: list[tuple[object, int]], chosen: object, names: dict[str, str] | None = None) -> list[FacetOption]:
+        return [
+            FacetOption(str(value), (names or {}).get(str(value), str(value)), count, str(value) == str(chosen))
+            for value, count in pairs
+        ]
+
+    status_counts = dict(documents(Document.review_status, "status"))
+    return [
+        Facet("year", "年度", options(documents(Document.year, "year"), filters.year)),
+        Facet("rule", "规则", options(flagged(FlagRow.rule, "rule"), filters.rule)),
+        Facet("kind", "类别", options(flagged(FlagRow.kind, "kind"), filters.kind, KIND_NAMES)),
+        Facet(
+            "status",
+            "状态",
+            [
+                FacetOption(s, RECORD_STATUS_NAMES[s], status_counts.get(s, 0), s == filters.status)
+                for s in STATUSES
+                if s in status_counts or s == filters.status
+            ],
+        ),
+    ]

@@ -1,0 +1,278 @@
+"""The review pages: log-in, the queue, a record with its source, upload.
+
+Pages are rendered on the server; htmx posts each decision and swaps the
+record part of the page for the answer. Every form works without JavaScript
+too (the answer is then a redirect or a whole page).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from gxllm.read import SUPPORTED_SUFFIXES
+from gxllm.service.app import db
+from gxllm.service.auth import (
+    LOGIN_CSRF_COOKIE,
+    authenticate,
+    csrf_matches,
+    current_session,
+    end_session,
+    login_csrf,
+    set_login_csrf,
+    start_session,
+)
+from gxllm.service.jobs import job_view
+from gxllm.service.queue import QueueFilters, load_queue, next_open_record
+from gxllm.service.review import (
+    BadCorrection,
+    BadDecision,
+    DecisionRequest,
+    StaleRecord,
+    apply_decision,
+    conflict_message,
+    load_record,
+    parse_value,
+)
+from gxllm.service.uploads import RejectedUpload
+from gxllm.service.views import record_page
+from gxllm.store import Run, WebSession
+
+router = APIRouter(include_in_schema=False)
+Db = Annotated[Session, Depends(db)]
+_ACTIONS = {"confirm": "confirmed_source", "correct": "corrected", "dismiss": "dismissed"}
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a reviewer; answered with the log-in page."""
+
+
+def login_redirect(request: Request, _exc: LoginRequired) -> Response:
+    target = request.url_for("login_page").include_query_params(next=request.url.path)
+    if request.headers.get("hx-request"):
+        return Response(status_code=401, headers={"HX-Redirect": str(target)})
+    return RedirectResponse(str(target), status_code=303)
+
+
+def reviewer(request: Request, session: Db) -> WebSession:
+    web = current_session(session, request)
+    if web is None:
+        raise LoginRequired
+    session.commit()
+    return web
+
+
+Reviewer = Annotated[WebSession, Depends(reviewer)]
+
+
+async def checked_reviewer(request: Request, web: Reviewer) -> WebSession:
+    """The reviewer of a request that changes something, which must carry the session's CSRF token."""
+    submitted = request.headers.get("x-csrf-token")
+    if submitted is None:
+        submitted = (await request.form()).get("csrf_token")  # type: ignore[assignment]
+    if not csrf_matches(web.csrf_token, submitted):
+        raise HTTPException(403, "表单已失效（CSRF 校验失败），请刷新页面后重试")
+    return web
+
+
+CheckedReviewer = Annotated[WebSession, Depends(checked_reviewer)]
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _page_context(web: WebSession) -> dict[str, Any]:
+    return {"user": web.user, "csrf_token": web.csrf_token}
+
+
+# ---------------------------------------------------------------- log-in
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this site: never ``//host`` or a full URL."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/login", name="login_page")
+def login_page(request: Request, session: Db, next: str = "/") -> Response:
+    if current_session(session, request) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return _login_form(request, next=next)
+
+
+def _login_form(request: Request, *, next: str, username: str = "", error: str | None = None) -> Response:
+    token = login_csrf(request)
+    context = {"next": _safe_next(next), "username": username, "error": error, "csrf_token": token}
+    response = _render(request, "login.html", context, status_code=401 if error else 200)
+    set_login_csrf(response, token)
+    return response
+
+
+@router.post("/login", name="login")
+def login(
+    request: Request,
+    session: Db,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+        return _login_form(request, next=next, username=username, error="登录表单已失效，请重新输入")
+    user = authenticate(session, username, password)
+    if user is None:
+        return _login_form(request, next=next, username=username, error="用户名或密码不正确")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    start_session(session, user, response, secure=request.url.scheme == "https")
+    session.commit()
+    return response
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request, session: Db, _web: CheckedReviewer) -> Response:
+    response = RedirectResponse(str(request.url_for("login_page")), status_code=303)
+    end_session(session, request, response)
+    session.commit()
+    return response
+
+
+# ---------------------------------------------------------------- queue
+
+
+@router.get("/", name="queue")
+def queue(
+    request: Request,
+    session: Db,
+    web: Reviewer,
+    agency: str | None = None,
+    year: Annotated[str | None, Query()] = None,
+    rule: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    page: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    # No status asked for: the open queue; an empty one (the "全部" choice): every status.
+    filters = QueueFilters(
+        agency=agency or None,
+        year=int(year) if year and year.isdigit() else None,
+        rule=rule or None,
+        kind=kind or None,
+        status="open" if status is None else (status or None),
+    )
+    loaded = load_queue(session, filters, page=page)
+    context = {**_page_context(web), "rows": loaded.rows, "counts": loaded.counts, "facets": loaded.facets, "filters": filters}
+    return _render(request, "queue.html", context)
+
+
+# ---------------------------------------------------------------- a record
+
+
+def _record_response(
+    request: Request,
+    session: Db,
+    web: WebSession,
+    record_id: int,
+    *,
+    partial: bool,
+    status_code: int = 200,
+    conflict: str | None = None,
+    error: str | None = None,
+) -> Response:
+    try:
+        state = load_record(session, record_id)
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from None
+    page = record_page(
+        state,
+        next_record_id=next_open_record(session, record_id),
+        current=request.query_params.get("current"),
+        conflict=conflict or error,
+    )
+    context = {**_page_context(web), "page": page}
+    return _render(request, "_record.html" if partial else "record.html", context, status_code)
+
+
+@router.get("/records/{record_id}", name="record_page")
+def record(request: Request, session: Db, web: Reviewer, record_id: int) -> Response:
+    return _record_response(request, session, web, record_id, partial=False)
+
+
+@router.post("/records/{record_id}/flags/{fingerprint}", name="flag_action")
+def flag_action(
+    request: Request,
+    session: Db,
+    web: CheckedReviewer,
+    record_id: int,
+    fingerprint: str,
+    action: Annotated[str, Form()],
+    version: Annotated[int, Form()],
+    reason: Annotated[str, Form()] = "",
+    path: Annotated[str, Form()] = "",
+    value: Annotated[str, Form()] = "",
+) -> Response:
+    if action not in _ACTIONS:
+        raise HTTPException(404, f"没有“{action}”这种操作")
+    partial = bool(request.headers.get("hx-request"))
+    try:
+        decision = DecisionRequest(
+            version=version,
+            fingerprint=fingerprint,
+            decision=_ACTIONS[action],  # type: ignore[arg-type]
+            reason=reason or None,
+            cell=path or None,
+            value=parse_value(value) if action == "correct" else None,
+        )
+        apply_decision(session, record_id, decision, web.user)
+    except StaleRecord:
+        state = load_record(session, record_id)
+        return _record_response(request, session, web, record_id, partial=partial, status_code=409, conflict=conflict_message(state))
+    except (BadDecision, BadCorrection) as refused:
+        return _record_response(request, session, web, record_id, partial=partial, status_code=422, error=str(refused))
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from None
+    if partial:
+        return _record_response(request, session, web, record_id, partial=True)
+    return RedirectResponse(str(request.url_for("record_page", record_id=record_id)), status_code=303)
+
+
+# ---------------------------------------------------------------- upload
+
+
+def _upload_context(request: Request, web: WebSession) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return {
+        **_page_context(web),
+        "accept": ",".join(sorted(SUPPORTED_SUFFIXES)),
+        "max_mb": settings.max_file_bytes // (1024 * 1024),
+        "job": None,
+        "error": None,
+    }
+
+
+@router.get("/upload", name="upload_page")
+def upload_page(request: Request, web: Reviewer) -> Response:
+    return _render(request, "upload.html", _upload_context(request, web))
+
+
+@router.post("/upload", name="upload_submit")
+def upload_submit(request: Request, session: Db, web: CheckedReviewer, file: UploadFile) -> Response:
+    try:
+        run = request.app.state.jobs.submit(session, file.file, file.filename or "", web.user)
+    except RejectedUpload as refused:
+        context = {**_upload_context(request, web), "error": str(refused)}
+        return _render(request, "upload.html", context, status_code=413 if refused.too_large else 415)
+    return RedirectResponse(str(request.url_for("job_page", job_id=run.id)), status_code=303)
+
+
+@router.get("/jobs/{job_id}", name="job_page")
+def job_page(request: Request, session: Db, web: Reviewer, job_id: int) -> Response:
+    run = session.get(Run, job_id)
+    if run is None or run.kind != "upload":
+        raise HTTPException(404, f"没有编号为 {job_id} 的上传任务")
+    return _render(request, "upload.html", {**_upload_context(request, web), "job": job_view(session, run)})
