@@ -18,7 +18,7 @@ import numpy as np
 
 from gxllm.document import Box
 from gxllm.ocr.engine import OcrEngine
-from gxllm.tables.geometry import Rule, Word
+from gxllm.tables.geometry import Rule, Word, find_grids
 
 # Resolution assumed for an image that gives none and shows no text to measure.
 DEFAULT_DPI = 200
@@ -214,6 +214,25 @@ def _bbox(quad: np.ndarray) -> Box:
     return (float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
 
 
+def _missed_cells(image: np.ndarray, rules: list[Rule], found: list[Box], unit: float) -> list[Box]:
+    """The ink of table cells the detector left empty (a lone faded digit in a
+    narrow cell is the text it misses most), each to be read on its own."""
+    ink = _ink(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    inset = int(_CROP_MARGIN * unit)
+    out = []
+    for grid in find_grids(rules, unit):
+        for cell in grid.cells:
+            x0, top, x1, bottom = (int(v) for v in cell.box)
+            if any(x0 <= (b[0] + b[2]) / 2 <= x1 and top <= (b[1] + b[3]) / 2 <= bottom for b in found):
+                continue
+            inside = ink[top + inset : bottom - inset, x0 + inset : x1 - inset]
+            if inside.size == 0 or (inside > 0).sum() < _SMALLEST_GLYPH * _SMALLEST_GLYPH:
+                continue
+            ys, xs = np.nonzero(inside)
+            out.append((float(x0 + inset + xs.min()), float(top + inset + ys.min()), float(x0 + inset + xs.max() + 1), float(top + inset + ys.max() + 1)))
+    return out
+
+
 def _is_upside_down(image: np.ndarray, boxes: list[Box], engine: OcrEngine, margin: float) -> bool:
     lines = sorted(boxes, key=lambda b: (b[2] - b[0]) / max(b[3] - b[1], 1.0), reverse=True)
     lines = [b for b in lines[:_ORIENTATION_SAMPLE] if b[2] - b[0] > 2 * (b[3] - b[1])]
@@ -245,6 +264,7 @@ def read_page(image: np.ndarray, engine: OcrEngine, unit: float | None) -> PageT
         boxes = [(width - 1 - b[2], height - 1 - b[3], width - 1 - b[0], height - 1 - b[1]) for b in boxes]
         rules = [Rule((width - 1 - r.box[2], height - 1 - r.box[3], width - 1 - r.box[0], height - 1 - r.box[1])) for r in rules]
     pieces = [piece for box in boxes for piece in _split_at_rules(box, rules, margin)]
+    pieces += _missed_cells(colour, rules, pieces, unit)
     readings = engine.recognize([_crop(colour, p, margin) for p in pieces])
     words = [
         Word(text.strip(), piece, confidence)

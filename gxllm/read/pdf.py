@@ -91,6 +91,14 @@ def _ocr_page(document: pdfium.PdfDocument, index: int, settings: Settings) -> t
     return layout, to_source
 
 
+def _page_count(data: bytes) -> int | None:
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as plumber:
+            return len(plumber.pages)
+    except Exception:  # noqa: BLE001 - any failure means "not a PDF we can count"
+        return None
+
+
 def read_pdf(path: Path, settings: Settings) -> Document:
     """Read every page of a PDF into lines; tables become one line per row."""
     data = path.read_bytes()
@@ -99,8 +107,9 @@ def read_pdf(path: Path, settings: Settings) -> Document:
     except pdfium.PdfiumError as error:
         if error.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
             raise UnreadableInput("the PDF is encrypted and needs a password") from None
-        if error.err_code == pdfium.raw.FPDF_ERR_SUCCESS:
-            # PDFium refuses a document whose page tree is empty without naming an error.
+        # PDFium refuses a document whose page tree is empty without a clear
+        # error code: pdfminer tells an empty document from a damaged one.
+        if _page_count(data) == 0:
             raise UnreadableInput("the PDF has no pages") from None
         raise UnreadableInput(f"not a readable PDF ({error})") from None
     pages = len(document)
