@@ -81,16 +81,19 @@ class NormalizedText(BaseModel):
         index = self.line_index(start)
         line = self.lines[index] if self.lines else None
         box = line.box if line else None
+        confidence = line.confidence if line else None
         if line is not None and line.cell_boxes:
             cell = self.text[self.line_starts[index] : start].count("\t")
             if cell < len(line.cell_boxes):
                 box = line.cell_boxes[cell]
+            if line.cell_confidences and cell < len(line.cell_confidences):
+                confidence = line.cell_confidences[cell]
         return Evidence(
             token=self.text[start:end],
             span=(start, end),
             page=line.page if line else None,
             box=box,
-            confidence=line.confidence if line else None,
+            confidence=confidence,
             method=method,  # type: ignore[arg-type]
             note=note,
         )
