@@ -9,8 +9,11 @@ extraction flag); and one carrying hostile markup in its text and agency.
 from __future__ import annotations
 
 import random
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from gxllm.fixturegen.seeds import load_seeds
 from gxllm.fixturegen.text_layouts import render
@@ -24,6 +27,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 HOSTILE_AGENCY = "<script>window.pwned=1</script>殷都区科学技术局"
 HOSTILE_PROSE = '<img src=x onerror="window.pwned=2"><b>粗体</b>&amp;'
 PASSWORD = "correct horse battery staple"
+STORE_FILE = "review.db"
 
 
 @dataclass(frozen=True)
@@ -84,16 +88,37 @@ class ReviewStore:
 
 def fill_store(folder: Path) -> ReviewStore:
     """A SQLite store under ``folder`` holding the flagged reports and reviewers alice and bob."""
-    url = f"sqlite:///{folder / 'review.db'}"
+    url = f"sqlite:///{folder / STORE_FILE}"
     paths = write_reports(folder)
-    with open_store(url)() as session:
-        ids = {}
+    sessions = open_store(url)
+    with sessions() as session:
+        documents = {}
         for report in REPORTS:
             extraction, text = extraction_of(report, paths[report.name])
-            document = store_extraction(session, extraction, path=str(paths[report.name]), text=text)
-            ids[report.name] = document.id
+            documents[report.name] = store_extraction(session, extraction, path=str(paths[report.name]), text=text)
         alice = add_user(session, "alice", hash_password(PASSWORD))
         add_user(session, "bob", hash_password(PASSWORD))
         token = issue_api_token(session, alice, "tests")
         session.commit()
+        ids = {name: document.id for name, document in documents.items()}
+    # Closed, so the file is whole without its write-ahead log and can be copied.
+    sessions.kw["bind"].dispose()
     return ReviewStore(url, ids, token)
+
+
+def copy_store(store: ReviewStore, folder: Path) -> ReviewStore:
+    """The same store in a file of its own under ``folder``, for a test that changes it."""
+    source = Path(store.url.removeprefix("sqlite:///"))
+    shutil.copyfile(source, folder / STORE_FILE)
+    return ReviewStore(f"sqlite:///{folder / STORE_FILE}", store.ids, store.token)
+
+
+@pytest.fixture(scope="session")
+def filled_store(tmp_path_factory: pytest.TempPathFactory) -> ReviewStore:
+    return fill_store(tmp_path_factory.mktemp("review-store"))
+
+
+@pytest.fixture
+def review_store(filled_store: ReviewStore, tmp_path: Path) -> ReviewStore:
+    """A fresh copy of the flagged store for one test."""
+    return copy_store(filled_store, tmp_path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from gxllm.service.names import KIND_NAMES, RECORD_STATUS_NAMES
 from gxllm.store import Document, FlagRow, ReviewDecision
@@ -97,14 +97,16 @@ def _document_conditions(filters: QueueFilters, *, skip: str = "") -> list[objec
         conditions.append(Document.year == filters.year)
     if filters.status and skip != "status":
         conditions.append(Document.review_status == filters.status)
+    # A flag of its own, not correlated with the flags the outer query may be counting.
+    candidate = aliased(FlagRow)
     flag_conditions = []
     if filters.rule and skip != "rule":
-        flag_conditions.append(FlagRow.rule == filters.rule)
+        flag_conditions.append(candidate.rule == filters.rule)
     if filters.kind and skip != "kind":
-        flag_conditions.append(FlagRow.kind == filters.kind)
+        flag_conditions.append(candidate.kind == filters.kind)
     if flag_conditions:
         conditions.append(
-            exists().where(FlagRow.record_version_id == Document.current_version_id, and_(*flag_conditions))
+            exists().where(candidate.record_version_id == Document.current_version_id, *flag_conditions)
         )
     return conditions
 

@@ -1,0 +1,178 @@
+"""The review pages over HTTP: log-in, sessions and CSRF, escaping of report text, decisions, conflicts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gxllm.service.app import create_app
+from tests.service_reports import (  # noqa: F401 - fixtures
+    HOSTILE_AGENCY,
+    HOSTILE_PROSE,
+    PASSWORD,
+    ReviewStore,
+    filled_store,
+    review_store,
+)
+
+HAIAN = "haian-kjj-2019.s4-total"
+YINDU = "yindu-kjj-2024.hostile"
+
+
+@pytest.fixture
+def app(review_store: ReviewStore, tmp_path: Path):  # noqa: F811, ANN201
+    return create_app(review_store.url, uploads=tmp_path / "uploads")
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def _logged_in(app, name: str) -> TestClient:  # noqa: ANN001
+    client = TestClient(app)
+    form = client.get("/login")
+    answer = client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": _csrf(form.text), "next": "/"})
+    assert answer.status_code == 200 and answer.url.path == "/"
+    return client
+
+
+@pytest.fixture
+def alice(app) -> Iterator[TestClient]:  # noqa: ANN001
+    with _logged_in(app, "alice") as client:
+        yield client
+
+
+def _decide(client: TestClient, record_id: int, fingerprint: str, page: str, **form: str) -> object:
+    data = {"csrf_token": _csrf(page), "version": re.search(r'name="version" value="(\d+)"', page).group(1), **form}  # type: ignore[union-attr]
+    return client.post(f"/records/{record_id}/flags/{fingerprint}", data=data, follow_redirects=False)
+
+
+def _fingerprints(page: str) -> list[str]:
+    return re.findall(r'<li class="flag [a-z]+ open" id="flag-([0-9a-f]+)"', page)
+
+
+def test_pages_need_a_log_in(app) -> None:  # noqa: ANN001
+    with TestClient(app) as client:
+        answer = client.get("/records/1", follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].endswith("/login?next=%2Frecords%2F1")
+        htmx = client.get("/", headers={"HX-Request": "true"}, follow_redirects=False)
+        assert htmx.status_code == 401 and "/login" in htmx.headers["hx-redirect"]
+
+
+def test_a_wrong_password_or_a_forged_form_does_not_log_in(app) -> None:  # noqa: ANN001
+    with TestClient(app) as client:
+        token = _csrf(client.get("/login").text)
+        wrong = client.post("/login", data={"username": "alice", "password": "nope", "csrf_token": token})
+        assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
+        forged = client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": "forged"})
+        assert forged.status_code == 401 and "登录表单已失效" in forged.text
+        assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_log_in_goes_back_only_to_this_site(app) -> None:  # noqa: ANN001
+    with TestClient(app) as client:
+        token = _csrf(client.get("/login").text)
+        answer = client.post("/login", follow_redirects=False,
+                             data={"username": "alice", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"})
+        assert answer.headers["location"] == "/"
+        cookie = answer.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_the_queue_lists_flagged_records_with_counts(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+    page = alice.get("/").text
+    assert "共 <strong>3</strong> 份报告，其中待审 <strong>3</strong> 份" in page
+    links = re.findall(r'class="record-link" href="http://testserver/records/(\d+)"', page)
+    assert links == [str(review_store.ids[n]) for n in ("lianyun-gov-2024.unbalanced", YINDU, HAIAN)]
+    filtered = alice.get("/", params={"year": "2019"}).text
+    assert re.findall(r'/records/(\d+)"', filtered) == [str(review_store.ids[HAIAN])]
+    assert '<option value="2019" selected>2019（1）</option>' in filtered
+
+
+def test_report_text_is_escaped_everywhere(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+    for url in ("/", f"/records/{review_store.ids[YINDU]}"):
+        answer = alice.get(url)
+        assert "<script>window.pwned" not in answer.text
+        assert "&lt;script&gt;window.pwned=1&lt;/script&gt;殷都区科学技术局" in answer.text
+        assert "script-src 'self'" in answer.headers["content-security-policy"]
+    record = alice.get(f"/records/{review_store.ids[YINDU]}").text
+    assert "<img src=x" not in record and "<b>粗体" not in record
+    assert "&lt;img src=x onerror=&#34;window.pwned=2&#34;&gt;&lt;b&gt;粗体&lt;/b&gt;&amp;amp;" in record
+    assert HOSTILE_AGENCY not in record and HOSTILE_PROSE not in record
+
+
+def test_a_decision_without_the_session_csrf_token_is_refused(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+    record_id = review_store.ids[HAIAN]
+    page = alice.get(f"/records/{record_id}").text
+    fingerprint = _fingerprints(page)[0]
+    answer = alice.post(f"/records/{record_id}/flags/{fingerprint}", data={"version": "1", "action": "confirm", "csrf_token": "x"})
+    assert answer.status_code == 403
+    assert _fingerprints(alice.get(f"/records/{record_id}").text) == [fingerprint]
+
+
+def test_decisions_by_form_and_by_htmx(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+    record_id = review_store.ids[YINDU]
+    page = alice.get(f"/records/{record_id}").text
+    first, second, *_ = _fingerprints(page)
+    plain = _decide(alice, record_id, first, page, action="confirm")
+    assert plain.status_code == 303  # without JavaScript: back to the page
+    page = alice.get(f"/records/{record_id}").text
+    swapped = alice.post(
+        f"/records/{record_id}/flags/{second}",
+        data={"version": re.search(r'name="version" value="(\d+)"', page).group(1), "action": "dismiss", "reason": "<i>见附表</i>"},  # type: ignore[union-attr]
+        headers={"HX-Request": "true", "X-CSRF-Token": _csrf(page)},
+    )
+    assert swapped.status_code == 200
+    assert swapped.text.startswith('<div id="record"')  # only the record part, for htmx to swap
+    assert "驳回 · alice" in swapped.text and "&lt;i&gt;见附表&lt;/i&gt;" in swapped.text
+    assert first not in _fingerprints(swapped.text) and second not in _fingerprints(swapped.text)
+
+
+def test_a_correction_shows_the_new_value_and_the_audit_trail(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+    record_id = review_store.ids["lianyun-gov-2024.unbalanced"]
+    page = alice.get(f"/records/{record_id}").text
+    grounding = re.search(r'id="flag-([0-9a-f]+)"[^>]*>\s*<header>\s*<span class="badge error">错误</span>\s*<span class="rule">GROUNDING', page)
+    assert grounding is not None
+    answer = _decide(alice, record_id, grounding.group(1), page, action="correct", path="section3.granted.total", value="26")
+    assert answer.status_code == 303
+    page = alice.get(f"/records/{record_id}").text
+    assert "第 2 版" in page
+    assert re.search(r'class="value corrected" data-path="section3.granted.total"[^>]*>26<', page)
+    audit = re.search(r'<table class="grid audit" id="audit">.*?</table>', page, re.S).group(0)  # type: ignore[union-attr]
+    assert "alice" in audit and "更正数值" in audit and "三（一）予以公开·总计" in audit
+    assert "<td>19</td><td>26</td>" in audit
+
+
+def test_a_value_that_is_no_number_is_refused(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+    record_id = review_store.ids[HAIAN]
+    page = alice.get(f"/records/{record_id}").text
+    answer = _decide(alice, record_id, _fingerprints(page)[0], page, action="correct", path="section4.review.total", value="三")
+    assert answer.status_code == 422
+    assert "“三”不是数值" in answer.text and "第 1 版" in answer.text
+
+
+def test_two_reviewers_on_one_record_the_second_is_told(app, alice: TestClient, review_store: ReviewStore) -> None:  # noqa: ANN001, F811
+    record_id = review_store.ids[HAIAN]
+    with _logged_in(app, "bob") as bob:
+        alice_page = alice.get(f"/records/{record_id}").text
+        bob_page = bob.get(f"/records/{record_id}").text
+        fingerprint = _fingerprints(alice_page)[0]
+        assert _decide(alice, record_id, fingerprint, alice_page, action="confirm").status_code == 303
+        late = _decide(bob, record_id, fingerprint, bob_page, action="dismiss", reason="不是错误")
+        assert late.status_code == 409
+        assert "此报告已被 alice 于" in late.text and "你的操作没有保存" in late.text
+        assert "已确认为原文错误" in late.text  # the page shows alice's decision
+    audit = re.search(r'<table class="grid audit" id="audit">.*?</table>', alice.get(f"/records/{record_id}").text, re.S)
+    assert audit is not None and "bob" not in audit.group(0)
+
+
+def test_logging_out_ends_the_session(alice: TestClient) -> None:
+    page = alice.get("/").text
+    answer = alice.post("/logout", data={"csrf_token": _csrf(page)}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert alice.get("/", follow_redirects=False).status_code == 303
