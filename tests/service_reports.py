@@ -13,8 +13,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from gxllm.fixturegen.seeds import load_seeds
 from gxllm.fixturegen.text_layouts import render
 from gxllm.pipeline import extract, read_normalized
@@ -111,14 +109,3 @@ def copy_store(store: ReviewStore, folder: Path) -> ReviewStore:
     source = Path(store.url.removeprefix("sqlite:///"))
     shutil.copyfile(source, folder / STORE_FILE)
     return ReviewStore(f"sqlite:///{folder / STORE_FILE}", store.ids, store.token)
-
-
-@pytest.fixture(scope="session")
-def filled_store(tmp_path_factory: pytest.TempPathFactory) -> ReviewStore:
-    return fill_store(tmp_path_factory.mktemp("review-store"))
-
-
-@pytest.fixture
-def review_store(filled_store: ReviewStore, tmp_path: Path) -> ReviewStore:
-    """A fresh copy of the flagged store for one test."""
-    return copy_store(filled_store, tmp_path)

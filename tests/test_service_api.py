@@ -10,12 +10,13 @@ from fastapi.testclient import TestClient
 
 from gxllm.service.app import create_app
 from gxllm.settings import Settings
-from tests.service_reports import (  # noqa: F401 - fixtures
+from tests.service_reports import (
     SEEDS,
     ReviewStore,
-    filled_store,
-    review_store,
 )
+
+# The flagged store: the fixtures filled_store and review_store.
+pytest_plugins = ["tests.service_fixtures"]
 
 LIANYUN = "lianyun-gov-2024.unbalanced"
 HAIAN = "haian-kjj-2019.s4-total"
@@ -28,7 +29,7 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def client(review_store: ReviewStore, tmp_path: Path, settings: Settings) -> Iterator[TestClient]:  # noqa: F811
+def client(review_store: ReviewStore, tmp_path: Path, settings: Settings) -> Iterator[TestClient]:
     app = create_app(review_store.url, uploads=tmp_path / "uploads", settings=settings)
     with TestClient(app, headers={"Authorization": f"Bearer {review_store.token}"}) as test_client:
         yield test_client
@@ -55,7 +56,7 @@ def test_calls_without_a_valid_token_are_refused(client: TestClient, header: str
     assert answer.headers["www-authenticate"] == "Bearer"
 
 
-def test_the_queue_puts_the_worst_and_most_flagged_first(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_the_queue_puts_the_worst_and_most_flagged_first(client: TestClient, review_store: ReviewStore) -> None:
     queue = client.get("/api/records").json()
     ids = review_store.ids
     assert [item["id"] for item in queue["items"]] == [ids[LIANYUN], ids[YINDU], ids[HAIAN]]
@@ -80,12 +81,12 @@ def test_the_queue_puts_the_worst_and_most_flagged_first(client: TestClient, rev
         ({"status": "all", "year": 2024}, [LIANYUN, YINDU]),
     ],
 )
-def test_the_queue_filters(client: TestClient, review_store: ReviewStore, query: dict, expected: list[str]) -> None:  # noqa: F811
+def test_the_queue_filters(client: TestClient, review_store: ReviewStore, query: dict, expected: list[str]) -> None:
     items = client.get("/api/records", params=query).json()["items"]
     assert [item["id"] for item in items] == [review_store.ids[name] for name in expected]
 
 
-def test_a_record_comes_with_its_flags_evidence_and_lock(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_record_comes_with_its_flags_evidence_and_lock(client: TestClient, review_store: ReviewStore) -> None:
     record = client.get(f"/api/records/{review_store.ids[LIANYUN]}").json()
     assert record["version"] == 1 and record["record_version"] == 1
     assert record["review_status"] == "open"
@@ -99,7 +100,7 @@ def test_a_record_comes_with_its_flags_evidence_and_lock(client: TestClient, rev
     assert client.get("/api/records/999").status_code == 404
 
 
-def test_confirming_a_source_error_closes_the_flag_and_is_audited(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_confirming_a_source_error_closes_the_flag_and_is_audited(client: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[HAIAN]
     fingerprint = _flag(client.get(f"/api/records/{record_id}").json(), "S4_TOTAL")["flag"]["fingerprint"]
     answer = client.post(f"/api/records/{record_id}/decisions",
@@ -114,7 +115,7 @@ def test_confirming_a_source_error_closes_the_flag_and_is_audited(client: TestCl
     assert record_id not in [item["id"] for item in client.get("/api/records").json()["items"]]
 
 
-def test_a_dismissal_needs_a_reason(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_dismissal_needs_a_reason(client: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[HAIAN]
     fingerprint = _flag(client.get(f"/api/records/{record_id}").json(), "S4_TOTAL")["flag"]["fingerprint"]
     decision = {"version": 1, "fingerprint": fingerprint, "decision": "dismissed"}
@@ -126,7 +127,7 @@ def test_a_dismissal_needs_a_reason(client: TestClient, review_store: ReviewStor
     assert _flag(answer.json(), "S4_TOTAL")["reason"] == "复议案件另表统计"
 
 
-def test_a_correction_makes_a_new_version_and_is_validated_at_once(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_correction_makes_a_new_version_and_is_validated_at_once(client: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[LIANYUN]
     before = client.get(f"/api/records/{record_id}").json()
     grounding = _flag(before, "GROUNDING")["flag"]
@@ -148,7 +149,7 @@ def test_a_correction_makes_a_new_version_and_is_validated_at_once(client: TestC
     ]
 
 
-def test_a_correction_of_a_cell_the_record_lacks_is_refused(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_correction_of_a_cell_the_record_lacks_is_refused(client: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[HAIAN]
     fingerprint = _flag(client.get(f"/api/records/{record_id}").json(), "S4_TOTAL")["flag"]["fingerprint"]
     answer = client.post(f"/api/records/{record_id}/decisions", json={
@@ -157,7 +158,7 @@ def test_a_correction_of_a_cell_the_record_lacks_is_refused(client: TestClient, 
     assert client.get(f"/api/records/{record_id}").json()["record_version"] == 1
 
 
-def test_the_second_of_two_reviewers_gets_a_conflict_not_an_overwrite(client: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_the_second_of_two_reviewers_gets_a_conflict_not_an_overwrite(client: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[YINDU]
     loaded = client.get(f"/api/records/{record_id}").json()
     first, second = (item["flag"]["fingerprint"] for item in loaded["flags"][:2])

@@ -7,24 +7,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from gxllm.service.app import create_app
-from tests.service_reports import (  # noqa: F401 - fixtures
+from tests.service_reports import (
     HOSTILE_AGENCY,
     HOSTILE_PROSE,
     PASSWORD,
     ReviewStore,
-    filled_store,
-    review_store,
 )
+
+# The flagged store: the fixtures filled_store and review_store.
+pytest_plugins = ["tests.service_fixtures"]
 
 HAIAN = "haian-kjj-2019.s4-total"
 YINDU = "yindu-kjj-2024.hostile"
 
 
 @pytest.fixture
-def app(review_store: ReviewStore, tmp_path: Path):  # noqa: F811, ANN201
+def app(review_store: ReviewStore, tmp_path: Path) -> FastAPI:
     return create_app(review_store.url, uploads=tmp_path / "uploads")
 
 
@@ -32,7 +34,7 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
-def _logged_in(app, name: str) -> TestClient:  # noqa: ANN001
+def _logged_in(app: FastAPI, name: str) -> TestClient:
     client = TestClient(app)
     form = client.get("/login")
     answer = client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": _csrf(form.text), "next": "/"})
@@ -41,7 +43,7 @@ def _logged_in(app, name: str) -> TestClient:  # noqa: ANN001
 
 
 @pytest.fixture
-def alice(app) -> Iterator[TestClient]:  # noqa: ANN001
+def alice(app: FastAPI) -> Iterator[TestClient]:
     with _logged_in(app, "alice") as client:
         yield client
 
@@ -55,7 +57,7 @@ def _fingerprints(page: str) -> list[str]:
     return re.findall(r'<li class="flag [a-z]+ open" id="flag-([0-9a-f]+)"', page)
 
 
-def test_pages_need_a_log_in(app) -> None:  # noqa: ANN001
+def test_pages_need_a_log_in(app: FastAPI) -> None:
     with TestClient(app) as client:
         answer = client.get("/records/1", follow_redirects=False)
         assert answer.status_code == 303
@@ -64,7 +66,7 @@ def test_pages_need_a_log_in(app) -> None:  # noqa: ANN001
         assert htmx.status_code == 401 and "/login" in htmx.headers["hx-redirect"]
 
 
-def test_a_wrong_password_or_a_forged_form_does_not_log_in(app) -> None:  # noqa: ANN001
+def test_a_wrong_password_or_a_forged_form_does_not_log_in(app: FastAPI) -> None:
     with TestClient(app) as client:
         token = _csrf(client.get("/login").text)
         wrong = client.post("/login", data={"username": "alice", "password": "nope", "csrf_token": token})
@@ -74,7 +76,7 @@ def test_a_wrong_password_or_a_forged_form_does_not_log_in(app) -> None:  # noqa
         assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_log_in_goes_back_only_to_this_site(app) -> None:  # noqa: ANN001
+def test_log_in_goes_back_only_to_this_site(app: FastAPI) -> None:
     with TestClient(app) as client:
         token = _csrf(client.get("/login").text)
         answer = client.post("/login", follow_redirects=False,
@@ -84,7 +86,7 @@ def test_log_in_goes_back_only_to_this_site(app) -> None:  # noqa: ANN001
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie
 
 
-def test_the_queue_lists_flagged_records_with_counts(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_the_queue_lists_flagged_records_with_counts(alice: TestClient, review_store: ReviewStore) -> None:
     page = alice.get("/").text
     assert "共 <strong>3</strong> 份报告，其中待审 <strong>3</strong> 份" in page
     links = re.findall(r'class="record-link" href="http://testserver/records/(\d+)"', page)
@@ -94,7 +96,7 @@ def test_the_queue_lists_flagged_records_with_counts(alice: TestClient, review_s
     assert '<option value="2019" selected>2019（1）</option>' in filtered
 
 
-def test_report_text_is_escaped_everywhere(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_report_text_is_escaped_everywhere(alice: TestClient, review_store: ReviewStore) -> None:
     for url in ("/", f"/records/{review_store.ids[YINDU]}"):
         answer = alice.get(url)
         assert "<script>window.pwned" not in answer.text
@@ -106,7 +108,7 @@ def test_report_text_is_escaped_everywhere(alice: TestClient, review_store: Revi
     assert HOSTILE_AGENCY not in record and HOSTILE_PROSE not in record
 
 
-def test_a_decision_without_the_session_csrf_token_is_refused(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_decision_without_the_session_csrf_token_is_refused(alice: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[HAIAN]
     page = alice.get(f"/records/{record_id}").text
     fingerprint = _fingerprints(page)[0]
@@ -115,7 +117,7 @@ def test_a_decision_without_the_session_csrf_token_is_refused(alice: TestClient,
     assert _fingerprints(alice.get(f"/records/{record_id}").text) == [fingerprint]
 
 
-def test_decisions_by_form_and_by_htmx(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_decisions_by_form_and_by_htmx(alice: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[YINDU]
     page = alice.get(f"/records/{record_id}").text
     first, second, *_ = _fingerprints(page)
@@ -133,7 +135,7 @@ def test_decisions_by_form_and_by_htmx(alice: TestClient, review_store: ReviewSt
     assert first not in _fingerprints(swapped.text) and second not in _fingerprints(swapped.text)
 
 
-def test_a_correction_shows_the_new_value_and_the_audit_trail(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_correction_shows_the_new_value_and_the_audit_trail(alice: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids["lianyun-gov-2024.unbalanced"]
     page = alice.get(f"/records/{record_id}").text
     grounding = re.search(r'id="flag-([0-9a-f]+)"[^>]*>\s*<header>\s*<span class="badge error">错误</span>\s*<span class="rule">GROUNDING', page)
@@ -143,12 +145,12 @@ def test_a_correction_shows_the_new_value_and_the_audit_trail(alice: TestClient,
     page = alice.get(f"/records/{record_id}").text
     assert "第 2 版" in page
     assert re.search(r'class="value corrected" data-path="section3.granted.total"[^>]*>26<', page)
-    audit = re.search(r'<table class="grid audit" id="audit">.*?</table>', page, re.S).group(0)  # type: ignore[union-attr]
+    audit = re.search(r'<table class="grid audit" id="audit">.*?</table>', page, re.DOTALL).group(0)  # type: ignore[union-attr]
     assert "alice" in audit and "更正数值" in audit and "三（一）予以公开·总计" in audit
     assert "<td>19</td><td>26</td>" in audit
 
 
-def test_a_value_that_is_no_number_is_refused(alice: TestClient, review_store: ReviewStore) -> None:  # noqa: F811
+def test_a_value_that_is_no_number_is_refused(alice: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[HAIAN]
     page = alice.get(f"/records/{record_id}").text
     answer = _decide(alice, record_id, _fingerprints(page)[0], page, action="correct", path="section4.review.total", value="三")
@@ -156,7 +158,7 @@ def test_a_value_that_is_no_number_is_refused(alice: TestClient, review_store: R
     assert "“三”不是数值" in answer.text and "第 1 版" in answer.text
 
 
-def test_two_reviewers_on_one_record_the_second_is_told(app, alice: TestClient, review_store: ReviewStore) -> None:  # noqa: ANN001, F811
+def test_two_reviewers_on_one_record_the_second_is_told(app: FastAPI, alice: TestClient, review_store: ReviewStore) -> None:
     record_id = review_store.ids[HAIAN]
     with _logged_in(app, "bob") as bob:
         alice_page = alice.get(f"/records/{record_id}").text
@@ -167,7 +169,7 @@ def test_two_reviewers_on_one_record_the_second_is_told(app, alice: TestClient, 
         assert late.status_code == 409
         assert "此报告已被 alice 于" in late.text and "你的操作没有保存" in late.text
         assert "已确认为原文错误" in late.text  # the page shows alice's decision
-    audit = re.search(r'<table class="grid audit" id="audit">.*?</table>', alice.get(f"/records/{record_id}").text, re.S)
+    audit = re.search(r'<table class="grid audit" id="audit">.*?</table>', alice.get(f"/records/{record_id}").text, re.DOTALL)
     assert audit is not None and "bob" not in audit.group(0)
 
 
