@@ -43,10 +43,8 @@ NAMING_CONVENTION = {
 
 JsonValue = JSON().with_variant(JSONB(), "postgresql")
 
-RecordKind = Literal["extraction", "correction"]
 Decision = Literal["confirmed_source", "corrected", "dismissed"]
-ReviewStatus = Literal["unread", "clean", "open", "reviewed"]
-RunStatus = Literal["queued", "running", "finished", "failed"]
+RunStatus = Literal["queued", "running", "finished", "failed", "interrupted"]
 
 
 def utcnow() -> datetime:

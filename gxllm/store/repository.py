@@ -25,6 +25,7 @@ from gxllm.store.models import (
     RecordVersion,
     ReviewDecision,
     Run,
+    RunStatus,
     User,
     utcnow,
 )
@@ -70,7 +71,7 @@ def start_run(
     return run
 
 
-def finish_run(session: Session, run: Run, status: str = "finished") -> None:
+def finish_run(session: Session, run: Run, status: RunStatus = "finished") -> None:
     run.status = status
     run.finished_at = utcnow()
 
@@ -110,17 +111,18 @@ def _document(session: Session, sha256: str) -> Document:
     if document is None:
         document = Document(sha256=sha256)
         session.add(document)
-        session.flush()
     return document
 
 
 def add_path(session: Session, document: Document, path: str) -> None:
     """Remember that ``document``'s content was found at ``path``."""
-    known = session.scalar(
-        select(DocumentPath.id).where(DocumentPath.document_id == document.id, DocumentPath.path == path)
-    )
-    if known is None:
-        session.add(DocumentPath(document_id=document.id, path=path))
+    if document.id is not None:  # a stored document may know the path already
+        known = session.scalar(
+            select(DocumentPath.id).where(DocumentPath.document_id == document.id, DocumentPath.path == path)
+        )
+        if known is not None:
+            return
+    session.add(DocumentPath(document=document, path=path))
 
 
 def store_extraction(
@@ -141,9 +143,10 @@ def store_extraction(
     add_path(session, document, path)
     if document.current_version_id is not None:
         return document
+    # A document without a current record has no record at all (it failed before, or is new).
     version = RecordVersion(
         document=document,
-        number=1 + max((v.number for v in document.versions), default=0),
+        number=1,
         kind="extraction",
         record=extraction.record.to_json(),
         evidence={k: v.model_dump(mode="json", exclude_none=True) for k, v in extraction.evidence.items()},
@@ -152,12 +155,12 @@ def store_extraction(
         run_id=run.id if run else None,
         flags=_flag_rows(extraction.flags),
     )
-    session.add(version)
     document.kind = extraction.source.kind
     document.pages = extraction.source.pages
     document.size_bytes = size_bytes
     document.text = text
-    _make_current(session, document, version)
+    _point_at(document, version)
+    document.review_status = "open" if extraction.flags else "clean"
     return document
 
 
@@ -180,7 +183,7 @@ def record_failure(
         add_path(session, document, path)
     failure = Failure(
         run_id=run.id if run else None,
-        document_id=document.id if document else None,
+        document=document,
         path=path,
         stage=stage,
         error_type=error_type,
@@ -235,16 +238,13 @@ def open_flags(session: Session, document: Document) -> list[FlagRow]:
     return [flag for flag, decision in flag_states(session, document) if decision is None]
 
 
-def _make_current(session: Session, document: Document, version: RecordVersion) -> None:
-    """Point ``document`` at ``version`` and bring its copied fields and review status up to date."""
-    session.flush()
+def _point_at(document: Document, version: RecordVersion) -> None:
+    """Make ``version`` the document's current record, with the fields the queue filters on."""
     document.current_version = version
     document.agency = version.record.get("agency")
     document.year = version.record.get("year")
     document.template = version.record.get("template")
     document.updated_at = utcnow()
-    session.flush()
-    refresh_review_status(session, document)
 
 
 def refresh_review_status(session: Session, document: Document) -> None:
@@ -403,7 +403,9 @@ def correct(
         reviewer_id=reviewer.id,
     )
     session.add(row)
-    _make_current(session, document, version)
+    _point_at(document, version)
+    session.flush()
+    refresh_review_status(session, document)
     return row
 
 

@@ -1,0 +1,109 @@
+"""Where the workers run: local processes (pebble) or a Ray cluster.
+
+Both take the tasks and yield one :class:`Outcome` per task, in the order
+they finish; the caller stores each as it comes. Neither schedules anything
+itself: pebble's pool and Ray's actor pool do.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import as_completed
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from gxllm.batch.inputs import Task
+from gxllm.batch.work import Outcome, process
+
+
+class ExecutorKind(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+def local_outcomes(tasks: list[Task], *, workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
+    """``workers`` processes on this machine; a task over ``timeout`` seconds, or one that kills
+    its worker, fails alone and the pool replaces the worker."""
+    # Spawned, not forked: the parent holds a database connection that must not be copied.
+    with ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.schedule(process, args=(task, use_llm), timeout=timeout): task for task in tasks}
+        try:
+            for future in as_completed(futures):
+                task = futures.pop(future)
+                try:
+                    yield future.result()
+                except FutureTimeout:
+                    yield Outcome.failed(task, "extract", "Timeout", f"took longer than {timeout:g} s")
+                except ProcessExpired as error:
+                    yield Outcome.failed(task, "worker", "WorkerDied", f"the worker process died (exit code {error.exitcode})")
+                except Exception as error:  # noqa: BLE001 - the result could not come back (e.g. not picklable)
+                    yield Outcome.failed(task, "worker", type(error).__name__, str(error))
+        finally:
+            pool.stop()
+
+
+class RayExtractor:
+    """A long-lived Ray actor running the pipeline, so the models it loads (OCR, a language model)
+    stay loaded from one document to the next, on the GPU Ray gave it if there is one."""
+
+    def __init__(self, use_llm: bool | None) -> None:
+        self.use_llm = use_llm
+
+    def run(self, task: Task, content: bytes | None) -> Outcome:
+        return process(task, self.use_llm, content)
+
+
+def _gpu_share(cluster: dict[str, Any], workers: int) -> float:
+    """Each actor's share of the cluster's GPUs: none without GPUs, at most one each."""
+    gpus = float(cluster.get("GPU", 0))
+    return min(1.0, gpus / workers) if gpus else 0.0
+
+
+def _content(task: Task) -> bytes | None:
+    """The file's bytes; None when it went away (the worker then fails it with the reader's reason)."""
+    try:
+        return Path(task.path).read_bytes()
+    except OSError:
+        return None
+
+
+def ray_outcomes(tasks: list[Task], *, workers: int, use_llm: bool | None) -> Iterator[Outcome]:
+    """``workers`` actors on the Ray cluster at ``RAY_ADDRESS``, or on a local Ray started for this batch.
+
+    The file's bytes travel with each task, so the workers need no shared file
+    system; a file is read only when an actor is free for it.
+    """
+    import ray
+    from ray.exceptions import RayActorError
+    from ray.util import ActorPool
+
+    started_here = not ray.is_initialized()
+    if started_here:
+        local = not os.environ.get("RAY_ADDRESS")
+        ray.init(num_cpus=workers if local else None, include_dashboard=False, log_to_driver=False)
+    try:
+        actor = ray.remote(RayExtractor).options(
+            num_cpus=1, num_gpus=_gpu_share(ray.cluster_resources(), workers), max_restarts=-1
+        )
+        pool = ActorPool([actor.remote(use_llm) for _ in range(workers)])
+        for task in tasks:
+            pool.submit(lambda extractor, t: extractor.run.remote(t, _content(t)), task)
+        unanswered = {task.sha256: task for task in tasks}
+        while pool.has_next():
+            try:
+                outcome = pool.get_next_unordered()
+            except RayActorError:
+                continue  # the actor died with its document; Ray restarts it, and the task is failed below
+            unanswered.pop(outcome.task.sha256, None)
+            yield outcome
+        for task in unanswered.values():
+            yield Outcome.failed(task, "worker", "WorkerDied", "the Ray actor running it died")
+    finally:
+        if started_here:
+            ray.shutdown()

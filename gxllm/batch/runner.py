@@ -1,0 +1,183 @@
+"""``run_batch``: discover, hash, skip what the store already has, extract the rest, store each as it finishes."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gxllm.batch.executors import ExecutorKind, local_outcomes, ray_outcomes
+from gxllm.batch.inputs import Task, content_hash, discover
+from gxllm.batch.progress import batch_progress
+from gxllm.batch.work import Outcome
+from gxllm.settings import get_settings
+from gxllm.store import (
+    Failure,
+    Run,
+    add_path,
+    done_and_failed,
+    find_document,
+    finish_run,
+    open_store,
+    record_failure,
+    start_run,
+    store_extraction,
+)
+
+
+@dataclass
+class BatchSummary:
+    run_id: int
+    found: int = 0
+    skipped: int = 0
+    skipped_failed: int = 0
+    extracted: int = 0
+    pages: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    tasks: list[Task]
+    # Every path of each content, the task's own first; a content found twice is extracted once.
+    paths: dict[str, list[str]]
+    unreadable: list[tuple[Path, OSError]]
+    skipped: int
+    skipped_failed: int
+
+
+def _plan(session: Session, inputs: list[Path], retry_failed: bool) -> _Plan:
+    paths: dict[str, list[str]] = {}
+    sizes: dict[str, int] = {}
+    unreadable: list[tuple[Path, OSError]] = []
+    for path in discover(inputs):
+        try:
+            sha256, size = content_hash(path)
+        except OSError as error:
+            unreadable.append((path.absolute(), error))
+            continue
+        seen = paths.setdefault(sha256, [])
+        if str(path.absolute()) not in seen:
+            seen.append(str(path.absolute()))
+        sizes[sha256] = size
+    done, failed = done_and_failed(session, paths)
+    skip = done if retry_failed else done | failed
+    tasks = [Task(path=p[0], sha256=sha, size_bytes=sizes[sha]) for sha, p in paths.items() if sha not in skip]
+    return _Plan(tasks, paths, unreadable, len(done), 0 if retry_failed else len(failed))
+
+
+def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths: list[str]) -> int:
+    """One document, one transaction: its record, flags and paths (or its failure) and the run's counts.
+
+    Returns the document's pages (0 for a failure)."""
+    extraction = outcome.extraction()
+    with sessions.begin() as session:
+        run = session.get_one(Run, run_id)
+        if extraction is None:
+            record_failure(
+                session,
+                path=outcome.task.path,
+                stage=outcome.stage or "extract",
+                error_type=outcome.error_type or "Error",
+                message=outcome.message or "",
+                sha256=outcome.task.sha256,
+                size_bytes=outcome.task.size_bytes,
+                run=run,
+            )
+            run.failed += 1
+            return 0
+        document = store_extraction(
+            session, extraction, path=paths[0], size_bytes=outcome.task.size_bytes, text=outcome.text, run=run
+        )
+        for path in paths[1:]:
+            add_path(session, document, path)
+        run.extracted += 1
+        run.pages += extraction.source.pages
+        return extraction.source.pages
+
+
+def _outcomes(executor: ExecutorKind, tasks: list[Task], workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
+    if executor == ExecutorKind.ray:
+        return ray_outcomes(tasks, workers=workers, use_llm=use_llm)
+    return local_outcomes(tasks, workers=workers, timeout=timeout, use_llm=use_llm)
+
+
+def _versions() -> dict[str, str]:
+    return {"gxllm": version("gxllm"), "python": platform.python_version()}
+
+
+def run_batch(
+    inputs: list[Path],
+    *,
+    db_url: str | None = None,
+    workers: int = 1,
+    executor: ExecutorKind = ExecutorKind.local,
+    retry_failed: bool = False,
+    timeout: float | None = None,
+    use_llm: bool | None = None,
+    show_progress: bool = True,
+) -> BatchSummary:
+    """Extract every report under ``inputs`` into the store at ``db_url``.
+
+    Contents the store already holds a record for are skipped, and so are those
+    that failed before unless ``retry_failed``. Each document is committed on its
+    own as it finishes, so a run killed at any moment loses at most the
+    documents in flight, and the next run does exactly those.
+    """
+    sessions = open_store(db_url)
+    with sessions.begin() as session:
+        plan = _plan(session, inputs, retry_failed)
+        run = start_run(
+            session,
+            inputs=[str(p) for p in inputs],
+            executor=str(executor),
+            workers=workers,
+            settings=get_settings().model_dump(mode="json"),
+            versions=_versions(),
+        )
+        run.documents = len(plan.paths) + len(plan.unreadable)
+        run.skipped = plan.skipped + plan.skipped_failed
+        for path, error in plan.unreadable:
+            record_failure(session, path=str(path), stage="read", error_type=type(error).__name__,
+                           message=error.strerror or str(error), run=run)
+        run.failed = len(plan.unreadable)
+        # Contents already in the store remember the paths they were found under this time too.
+        for sha256, paths in plan.paths.items():
+            document = find_document(session, sha256)
+            if document is not None:
+                for path in paths:
+                    add_path(session, document, path)
+        run_id = run.id
+    summary = BatchSummary(run_id=run_id, found=run.documents, skipped=plan.skipped, skipped_failed=plan.skipped_failed)
+    errors = len(plan.unreadable)
+    status = "failed"
+    with batch_progress(disable=not show_progress) as progress:
+        bar = progress.add_task(f"batch ({plan.skipped} done before)", total=len(plan.tasks), pages=0, errors=errors)
+        try:
+            for outcome in _outcomes(executor, plan.tasks, workers, timeout, use_llm):
+                paths = plan.paths[outcome.task.sha256]
+                try:
+                    pages = _store(sessions, run_id, outcome, paths)
+                except IntegrityError:
+                    # Another batch stored the same content a moment ago: keep theirs, add our paths.
+                    pages = _store(sessions, run_id, outcome, paths)
+                summary.pages += pages
+                summary.extracted += outcome.output is not None
+                errors += outcome.output is None
+                progress.update(bar, advance=1, pages=summary.pages, errors=errors)
+            status = "finished"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            with sessions.begin() as session:
+                finish_run(session, session.get_one(Run, run_id), status)
+    with sessions() as session:
+        summary.failures = list(session.scalars(select(Failure).where(Failure.run_id == run_id).order_by(Failure.id)))
+    return summary

@@ -1,0 +1,71 @@
+"""What one worker does with one task: extract it, or say why it could not."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from gxllm.batch.inputs import Task
+from gxllm.errors import GxllmError
+from gxllm.pipeline import extract, read_normalized
+from gxllm.record import Extraction
+
+
+class Outcome(BaseModel):
+    """A task's result: an extraction (as its JSON output) with the normalised text, or a failure.
+
+    The record models are built at import time and cannot be pickled, so the
+    extraction crosses the process boundary as plain JSON data.
+    """
+
+    task: Task
+    output: dict[str, Any] | None = None
+    text: str | None = None
+    stage: str | None = None
+    error_type: str | None = None
+    message: str | None = None
+    seconds: float = 0.0
+
+    @classmethod
+    def failed(cls, task: Task, stage: str, error_type: str, message: str, seconds: float = 0.0) -> Outcome:
+        return cls(task=task, stage=stage, error_type=error_type, message=message, seconds=seconds)
+
+    def extraction(self) -> Extraction | None:
+        return None if self.output is None else Extraction.from_output(self.output)
+
+
+def process(task: Task, use_llm: bool | None = None, content: bytes | None = None) -> Outcome:
+    """Run the pipeline on ``task``; every error, expected or not, becomes a failed outcome.
+
+    ``content`` is the file's bytes when the worker cannot see the path (a
+    remote machine): they are written to a scratch file of the same name, so
+    the reader still goes by the suffix, and the result names the original path.
+    """
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="gxllm-batch-") as scratch:
+            path = Path(task.path)
+            if content is not None:
+                path = Path(scratch) / path.name
+                path.write_bytes(content)
+            extraction = extract(path, use_llm=use_llm)
+            # The text evidence spans index into, for the review page and re-validation.
+            text = read_normalized(path).text
+    except GxllmError as error:
+        return Outcome.failed(task, "extract", type(error).__name__, str(error), time.perf_counter() - started)
+    except Exception as error:  # noqa: BLE001 - a bug on one odd input must not stop the batch; its trace is kept
+        trace = "".join(traceback.format_exception(error, limit=-3)).strip()
+        return Outcome.failed(task, "extract", type(error).__name__, trace, time.perf_counter() - started)
+    output = extraction.to_output()
+    output["source"]["path"] = task.path
+    return Outcome(
+        task=task,
+        output=output,
+        text=text,
+        seconds=time.perf_counter() - started,
+    )

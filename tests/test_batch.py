@@ -1,0 +1,111 @@
+"""`gxllm batch`: every report once, resumable by content, one bad file never stops the rest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from gxllm.batch import run_batch
+from gxllm.batch.inputs import content_hash, discover
+from gxllm.cli import app
+from gxllm.pipeline import extract, read_normalized
+from gxllm.store import Document, Failure, RecordVersion, Run, open_store
+from tests.conftest import SEEDS
+
+SEED_NAMES = sorted(path.stem for path in SEEDS.glob("*.txt"))
+
+
+def _inputs(tmp_path: Path) -> Path:
+    """The five seeds, one of them twice (another folder, same bytes), two bad files and a gold file."""
+    folder = tmp_path / "in"
+    (folder / "more").mkdir(parents=True)
+    for name in SEED_NAMES:
+        shutil.copy(SEEDS / f"{name}.txt", folder / f"{name}.txt")
+    shutil.copy(SEEDS / "yindu-kjj-2024.txt", folder / "more" / "copy.txt")
+    shutil.copy(SEEDS / "yindu-kjj-2024.gold.json", folder / "more" / "yindu.gold.json")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "letter.txt").write_text("尊敬的各位同事：明天上午九点开会，请准时参加。", encoding="utf-8")
+    return folder
+
+
+def _count(sessions, model) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_discovery_walks_folders_for_reports_only_and_keeps_named_files(tmp_path: Path) -> None:
+    folder = _inputs(tmp_path)
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "x.txt").write_text("x", encoding="utf-8")
+    named = tmp_path / "notes.docx"
+    named.write_bytes(b"PK")
+    found = [p.relative_to(tmp_path).as_posix() for p in discover([folder, named])]
+    folder_reports = ["empty.txt", "letter.txt", "more/copy.txt", *[f"{name}.txt" for name in SEED_NAMES]]
+    assert found == [f"in/{name}" for name in sorted(folder_reports)] + ["notes.docx"]
+
+
+def test_a_batch_stores_each_content_once_and_lists_its_failures(tmp_path: Path) -> None:
+    folder, url = _inputs(tmp_path), f"sqlite:///{tmp_path / 'gxllm.db'}"
+    summary = run_batch([folder], db_url=url, workers=2, show_progress=False)
+    assert (summary.found, summary.extracted, summary.skipped, summary.pages) == (7, 5, 0, 5)
+    assert sorted((Path(f.path).name, f.stage, f.error_type) for f in summary.failures) == [
+        ("empty.txt", "extract", "EmptyInput"),
+        ("letter.txt", "extract", "NotAReport"),
+    ]
+    sessions = open_store(url)
+    with sessions() as session:
+        for name in SEED_NAMES:
+            path = folder / f"{name}.txt"
+            document = session.scalar(select(Document).where(Document.sha256 == content_hash(path)[0]))
+            expected = extract(path, use_llm=False)
+            assert document.current_version.record == expected.record.to_json()
+            assert [f.fingerprint for f in document.current_version.flags] == [f.fingerprint for f in expected.flags]
+            assert document.text == read_normalized(path).text
+            assert str(path) in [p.path for p in document.paths]
+            assert document.current_version.source["path"] == document.paths[0].path
+        copy = session.scalar(select(Document).where(Document.sha256 == content_hash(folder / "more" / "copy.txt")[0]))
+        assert sorted(p.path for p in copy.paths) == [str(folder / "more" / "copy.txt"), str(folder / "yindu-kjj-2024.txt")]
+        run = session.get(Run, summary.run_id)
+        assert (run.status, run.documents, run.extracted, run.failed, run.pages) == ("finished", 7, 5, 2, 5)
+
+
+def test_a_rerun_skips_what_is_done_and_retries_failures_only_when_asked(tmp_path: Path) -> None:
+    folder, url = _inputs(tmp_path), f"sqlite:///{tmp_path / 'gxllm.db'}"
+    run_batch([folder], db_url=url, workers=1, show_progress=False)
+    again = run_batch([folder], db_url=url, workers=1, show_progress=False)
+    assert (again.extracted, again.skipped, again.skipped_failed, again.failures) == (0, 5, 2, [])
+    retried = run_batch([folder], db_url=url, workers=1, retry_failed=True, show_progress=False)
+    assert (retried.extracted, retried.skipped, retried.skipped_failed) == (0, 5, 0)
+    assert sorted(Path(f.path).name for f in retried.failures) == ["empty.txt", "letter.txt"]
+    sessions = open_store(url)
+    assert _count(sessions, RecordVersion) == 5
+    assert _count(sessions, Document) == 7
+    assert _count(sessions, Failure) == 4
+
+
+def test_a_document_over_the_time_limit_fails_alone_and_a_retry_finishes_it(tmp_path: Path) -> None:
+    folder, url = tmp_path / "in", f"sqlite:///{tmp_path / 'gxllm.db'}"
+    folder.mkdir()
+    for name in SEED_NAMES[:2]:
+        shutil.copy(SEEDS / f"{name}.txt", folder)
+    # A report printed 200 times over takes seconds to read, where one takes a twentieth of a second.
+    (folder / "long.txt").write_text((SEEDS / "lianyun-gov-2024.txt").read_text(encoding="utf-8") * 200, encoding="utf-8")
+    hurried = run_batch([folder], db_url=url, workers=2, timeout=1, show_progress=False)
+    assert hurried.extracted == 2
+    assert [(Path(f.path).name, f.stage, f.error_type) for f in hurried.failures] == [("long.txt", "extract", "Timeout")]
+    patient = run_batch([folder], db_url=url, workers=2, retry_failed=True, show_progress=False)
+    assert (patient.extracted, patient.skipped, patient.failures) == (1, 2, [])
+
+
+def test_the_command_names_failed_files_and_exits_1(tmp_path: Path) -> None:
+    folder, url = _inputs(tmp_path), f"sqlite:///{tmp_path / 'gxllm.db'}"
+    result = CliRunner().invoke(app, ["batch", str(folder), "--db", url, "--workers", "2", "--no-llm"])
+    assert result.exit_code == 1
+    assert f"{folder / 'letter.txt'}: NotAReport" in result.stderr
+    assert "7 found, 5 extracted (5 pages), 0 done before, 2 failed" in result.stderr
+    result = CliRunner().invoke(app, ["batch", str(folder / "more"), "--db", url])
+    assert result.exit_code == 0, result.stderr
+    assert "1 found, 0 extracted (0 pages), 1 done before, 0 failed" in result.stderr
