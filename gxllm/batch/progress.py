@@ -27,7 +27,7 @@ def batch_progress(*, disable: bool = False) -> Progress:
     """A Rich progress display on standard error; its task carries ``pages`` and ``errors`` fields."""
     return Progress(
         TextColumn("{task.description}"),
-        BarColumn(bar_width=24),
+        BarColumn(bar_width=16),
         MofNCompleteColumn(),
         TextColumn("{task.fields[pages]} pages"),
         DocumentsPerMinute(),

@@ -158,7 +158,7 @@ def run_batch(
     errors = len(plan.unreadable)
     status = "failed"
     with batch_progress(disable=not show_progress) as progress:
-        bar = progress.add_task(f"batch ({plan.skipped} done before)", total=len(plan.tasks), pages=0, errors=errors)
+        bar = progress.add_task("batch", total=len(plan.tasks), pages=0, errors=errors)
         try:
             for outcome in _outcomes(executor, plan.tasks, workers, timeout, use_llm):
                 paths = plan.paths[outcome.task.sha256]

@@ -1,0 +1,108 @@
+"""1,000 generated reports: a batch killed with SIGKILL in the middle, then re-run, loses and duplicates nothing."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gxllm.batch.inputs import content_hash
+from gxllm.fixturegen.generate import RANDOM_2019, RANDOM_2021, with_random_numbers
+from gxllm.fixturegen.seeds import load_seeds
+from gxllm.fixturegen.text_layouts import render
+from gxllm.store import Document, RecordVersion, Run, open_store
+from tests.conftest import SEEDS
+
+REPORTS = 1000
+KILL_AFTER = 400
+LAYOUTS = ("rows", "cells", "pipe", "tab")
+SECTIONS = ("agency", "year", "template", "section2", "section3", "section4")
+
+
+def _generate(folder: Path) -> dict[str, dict]:
+    """REPORTS reports with random numbers on the seeds' prose; the gold of each by content hash."""
+    seeds = load_seeds(SEEDS)
+    names = (RANDOM_2019, *RANDOM_2021)
+    golds = {}
+    for i in range(REPORTS):
+        rng = random.Random(i)
+        seed = seeds[names[i % len(names)]]
+        variant = render(LAYOUTS[i % len(LAYOUTS)], seed.text, with_random_numbers(seed, rng), rng)
+        path = folder / f"{i // 100:02d}" / f"report-{i:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(variant.text, encoding="utf-8")
+        golds[content_hash(path)[0]] = {key: variant.gold.to_json()[key] for key in SECTIONS}
+    assert len(golds) == REPORTS  # every report differs, so each is one document
+    return golds
+
+
+def _stored(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as connection:
+            return connection.execute("SELECT count(*) FROM record_versions").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def _group_gone(group: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_batch_killed_midway_resumes_without_losing_or_duplicating_a_record(tmp_path: Path) -> None:
+    golds = _generate(tmp_path / "reports")
+    db = tmp_path / "gxllm.db"
+    command = [sys.executable, "-m", "gxllm.cli", "batch", str(tmp_path / "reports"), "--db", f"sqlite:///{db}",
+               "--workers", "2", "--no-llm"]
+
+    first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 150
+    while _stored(db) < KILL_AFTER:
+        if first.poll() is not None or time.monotonic() > deadline:
+            os.killpg(first.pid, signal.SIGKILL)
+            pytest.fail(f"the first run ended or stalled before {KILL_AFTER} records: {first.stderr.read().decode()[-2000:]}")
+        time.sleep(0.2)
+    os.kill(first.pid, signal.SIGKILL)  # the parent only, as `kill -9 PID` does
+    assert first.wait() == -signal.SIGKILL
+    first.stderr.close()
+    # Its workers notice their parent is gone and leave: nothing keeps running or writing.
+    if not _group_gone(first.pid, within=15):
+        os.killpg(first.pid, signal.SIGKILL)
+        pytest.fail("worker processes outlived the killed batch")
+    done_before = _stored(db)
+    assert KILL_AFTER <= done_before < REPORTS
+
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "160"})
+    assert second.returncode == 0, second.stderr[-2000:]
+    remaining = REPORTS - done_before
+    assert f"{remaining}/{remaining}" in second.stderr  # the progress bar, finished
+    assert f"{REPORTS} found, {remaining} extracted ({remaining} pages), {done_before} done before, 0 failed" in second.stderr
+
+    sessions = open_store(f"sqlite:///{db}")
+    with sessions() as session:
+        documents = session.scalars(select(Document)).all()
+        versions = session.scalars(select(RecordVersion)).all()
+        assert len(documents) == len(versions) == REPORTS
+        assert {d.sha256 for d in documents} == set(golds)
+        for document in documents:
+            record = document.current_version.record
+            assert {key: record[key] for key in SECTIONS} == golds[document.sha256], document.paths[0].path
+        killed, finished = session.scalars(select(Run).order_by(Run.id)).all()
+        # The killed run's counts were committed with its documents, so they are exact.
+        assert (killed.status, killed.extracted) == ("running", done_before)
+        assert sum(v.run_id == killed.id for v in versions) == done_before
+        assert (finished.status, finished.extracted, finished.skipped) == ("finished", remaining, done_before)
