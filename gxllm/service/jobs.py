@@ -8,7 +8,6 @@ or running by a stopped server are taken up again when the next one starts.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -19,8 +18,8 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from gxllm.errors import GxllmError
-from gxllm.pipeline import extract, read_normalized
+from gxllm.batch.inputs import Task
+from gxllm.batch.work import process
 from gxllm.service.uploads import store_upload
 from gxllm.settings import Settings
 from gxllm.store import (
@@ -36,7 +35,6 @@ from gxllm.store import (
 from gxllm.store.models import utcnow
 
 UPLOAD_RUN = "upload"
-_log = logging.getLogger(__name__)
 # What an uploaded file's name may keep: letters of any script, digits, - _ . and spaces.
 _UNSAFE_NAME = re.compile(r"[^\w\-. ]+")
 _NAME_LIMIT = 120
@@ -128,21 +126,20 @@ class Jobs:
                 finish_run(session, run)  # the same content was extracted before: one record per content
                 session.commit()
                 return
-            try:
-                extraction = extract(path, settings=self._settings)
-                text = read_normalized(path, self._settings).text
-            except Exception as error:  # noqa: BLE001 - a job never dies silently: every failure is stored
-                if not isinstance(error, GxllmError):
-                    _log.exception("upload job %s failed", run_id)
+            outcome = process(Task(path=str(path), sha256=_sha256_of(run), size_bytes=path.stat().st_size))
+            extraction = outcome.extraction()
+            if extraction is None:
                 record_failure(
-                    session, path=str(path), stage="extract", error_type=type(error).__name__,
-                    message=str(error) if isinstance(error, GxllmError) else f"内部错误（{type(error).__name__}）",
-                    sha256=_sha256_of(run), size_bytes=path.stat().st_size, run=run,
+                    session, path=str(path), stage=outcome.stage or "extract", error_type=outcome.error_type or "Error",
+                    message=outcome.message or "", sha256=_sha256_of(run), size_bytes=outcome.task.size_bytes, run=run,
                 )
+                run.failed = 1
                 finish_run(session, run, "failed")
             else:
-                store_extraction(session, extraction, path=str(path), size_bytes=path.stat().st_size, text=text, run=run)
+                store_extraction(session, extraction, path=str(path), size_bytes=outcome.task.size_bytes,
+                                 text=outcome.text, run=run)
                 run.documents = run.extracted = 1
+                run.pages = extraction.source.pages
                 finish_run(session, run)
             session.commit()
 

@@ -153,7 +153,7 @@ def apply_decision(session: Session, document_id: int, request: DecisionRequest,
 def conflict_message(state: RecordState) -> str:
     """What the second of two reviewers is told: who changed the record, and that nothing of theirs was saved."""
     last = state.audit[-1] if state.audit else None
-    who = f"{last.reviewer} 于 {last.at:%Y-%m-%d %H:%M:%S}" if last else "其他审核人"
+    who = f"{last.reviewer} 于 {last.at:%Y-%m-%d %H:%M:%S} UTC" if last else "其他审核人"
     return f"此报告已被 {who} 修改，你的操作没有保存。下面是最新内容，请重新判断。"
 
 

@@ -182,7 +182,8 @@ class RecordPage:
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S}"
+    """The store's times are UTC (SQLite hands them back without a zone)."""
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _shown(value: object) -> str:

@@ -25,7 +25,12 @@
         if (el.tagName === "MARK" && !firstMark) { firstMark = el; }
       });
     });
-    if (firstMark) { firstMark.scrollIntoView({ block: "center" }); }
+    // Scroll the source pane alone: the page itself stays where the reviewer left it.
+    var pane = firstMark && firstMark.closest(".source");
+    if (pane) {
+      var offset = firstMark.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+      pane.scrollTop += offset - pane.clientHeight / 2;
+    }
   }
 
   function move(step) {

@@ -1,0 +1,96 @@
+"""A running ``gxllm serve`` over the flagged store, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.service_fixtures import filled_store
+from tests.service_reports import PASSWORD, ReviewStore, copy_store
+
+__all__ = ["filled_store"]  # a fixture the tests here use
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless, and nothing that reaches outside this machine.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+_START_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} not found: apt-get install chromium (see .ci/system-deps)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def served(filled_store: ReviewStore, tmp_path: Path) -> Iterator[tuple[str, ReviewStore]]:
+    """``gxllm serve`` on a free port over a fresh copy of the flagged store; yields its base URL and the store."""
+    folder = tmp_path
+    store = copy_store(filled_store, folder)
+    port = _free_port()
+    log = (folder / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gxllm.cli", "serve", "--db", store.url, "--port", str(port), "--uploads", str(folder / "uploads")],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while True:
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gxllm serve did not start:\n{(folder / 'serve.log').read_text()}")
+            time.sleep(0.2)
+        yield base, store
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests save their screenshots (GXLLM_SCREENSHOTS keeps them somewhere known)."""
+    kept = os.environ.get("GXLLM_SCREENSHOTS")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        return Path(kept)
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def log_in(page: Page, base: str, name: str) -> None:
+    page.goto(f"{base}/")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
