@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,8 +10,14 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from PIL import Image
 
+from gxllm.pipeline import extract, read_normalized
 from gxllm.service.app import create_app
+from gxllm.service.pages import RENDER_SCALE
+from gxllm.store import open_store, store_extraction
+from gxllm.validate import validate
+from tests.conftest import FIXTURES
 from tests.service_reports import (
     HOSTILE_AGENCY,
     HOSTILE_PROSE,
@@ -178,3 +185,30 @@ def test_logging_out_ends_the_session(alice: TestClient) -> None:
     answer = alice.post("/logout", data={"csrf_token": _csrf(page)}, follow_redirects=False)
     assert answer.status_code == 303
     assert alice.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_pdf_record_shows_its_page_with_the_flagged_box(alice: TestClient, review_store: ReviewStore) -> None:
+    pdf = FIXTURES / "pdf" / "lianyun-gov-2024.grid.pdf"
+    extraction = extract(pdf, use_llm=False)
+    text = read_normalized(pdf).text
+    record = extraction.record.model_copy(deep=True)
+    record.set_cell("section3.new.total", 69)  # the page prints 68
+    flags = validate(record, evidence=extraction.evidence, source_text=text)
+    with open_store(review_store.url)() as session:
+        document = store_extraction(
+            session, extraction.model_copy(update={"record": record, "flags": flags}), path=str(pdf), text=text
+        )
+        session.commit()
+        record_id = document.id
+    evidence = extraction.evidence["section3.new.total"]
+    page = alice.get(f"/records/{record_id}").text
+    image_url = re.search(rf'<img src="(http://testserver/records/{record_id}/pages/{evidence.page}\.png[^"]*)"', page)
+    assert image_url is not None
+    answer = alice.get(image_url.group(1).replace("&amp;", "&"))
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(answer.content)).convert("RGB")
+    x0, y0, x1, _y1 = (v * RENDER_SCALE for v in evidence.box)  # type: ignore[union-attr]
+    assert image.getpixel((round((x0 + x1) / 2), round(y0 - 3))) == (179, 38, 30)  # the box's top edge
+    assert image.getpixel((round((x0 + x1) / 2), round(y0 - 30))) != (179, 38, 30)
+    assert alice.get(f"/records/{record_id}/pages/99.png").status_code == 404
+    assert alice.get(f"/records/{review_store.ids[HAIAN]}/pages/1.png").status_code == 404  # a text report has no pages

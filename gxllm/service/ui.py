@@ -26,6 +26,7 @@ from gxllm.service.auth import (
     start_session,
 )
 from gxllm.service.jobs import job_view
+from gxllm.service.pages import flagged_boxes, render_page, source_file
 from gxllm.service.queue import QueueFilters, load_queue, next_open_record
 from gxllm.service.review import (
     BadCorrection,
@@ -239,6 +240,21 @@ def flag_action(
     if partial:
         return _record_response(request, session, web, record_id, partial=True)
     return RedirectResponse(str(request.url_for("record_page", record_id=record_id)), status_code=303)
+
+
+@router.get("/records/{record_id}/pages/{page}.png", name="page_image")
+def page_image(request: Request, session: Db, _web: Reviewer, record_id: int, page: int) -> Response:
+    """A page of the record's PDF or scan, rendered here, with the open flags' boxes drawn."""
+    try:
+        state = load_record(session, record_id)
+        path = source_file(state.document)
+        if path is None:
+            raise LookupError("这份报告没有可显示的页面图像")
+        boxes = flagged_boxes(state.extraction.evidence, state.open_flags).get(page, [])
+        png = render_page(path, state.document.kind or "", page, boxes, request.app.state.settings.max_page_pixels)
+    except LookupError as missing:
+        raise HTTPException(404, str(missing)) from None
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
 
 # ---------------------------------------------------------------- upload

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gxllm.record import Evidence, Flag, Number, Record, Severity
 from gxllm.service.names import DECISION_NAMES
+from gxllm.service.pages import flagged_boxes, source_file
 from gxllm.service.review import RecordState
 from gxllm.template import Column
 from gxllm.validate.messages import row_label, show
@@ -134,6 +135,8 @@ def flag_paths(flag: Flag) -> list[str]:
 
 # Fields besides the template's cells that a reviewer may correct from a flag.
 _CORRECTABLE_FIELDS = ("year", "fee.amount_yuan")
+# At most this many page images on one record page; the text below still shows every span.
+_IMAGE_PAGES = 4
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class RecordPage:
     template: str | None
     filename: str
     flags: list[FlagItem]
+    image_pages: list[int]  # pages of a PDF or scan with flagged boxes, shown as images
     tables: list[TableView]
     pieces: list[Piece]
     audit: list[AuditRow]
@@ -234,6 +238,9 @@ def record_page(
         template=record.template,
         filename=Path(extraction.source.path).name,
         flags=items,
+        image_pages=list(flagged_boxes(extraction.evidence, state.open_flags))[:_IMAGE_PAGES]
+        if source_file(state.document) is not None
+        else [],
         tables=table_views(record, state.open_flags, state.corrected_cells),
         pieces=source_pieces(state.document.text or "", extraction.evidence, state.open_flags),
         audit=[
