@@ -17,6 +17,7 @@ from gxllm.batch.cli import batch_command
 from gxllm.console import err, fail_line, write_atomically
 from gxllm.errors import GxllmError
 from gxllm.evaluate.cli import eval_command
+from gxllm.export.cli import export_command
 from gxllm.service.cli import serve_command, users_app
 from gxllm.llm.cli import models_app
 from gxllm.validate.cli import validate_command
@@ -92,6 +93,7 @@ def extract(
 # Commands that live with their stage.
 app.command("batch")(batch_command)
 app.command("eval")(eval_command)
+app.command("export")(export_command)
 app.command("validate")(validate_command)
 app.add_typer(models_app, name="models")
 app.command("serve")(serve_command)

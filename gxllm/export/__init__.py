@@ -1,0 +1,18 @@
+"""``gxllm export``: the store's current records as JSONL, CSV or XLSX.
+
+- JSONL: one line per document, the RECORD.md record at top level (so it
+  compares with gold), then ``evidence``, ``flags`` (each with ``status``
+  open | confirmed_source | dismissed and who decided), ``review_status``,
+  ``audit`` (every decision: cell, old and new value, reviewer, time),
+  ``document`` (sha256, paths), ``version`` and ``source``.
+- CSV: long form, one row per table cell: document (sha256), path, agency,
+  year, template, section, row, column, value (empty when null), flag_ids
+  (fingerprints of the flags naming the cell, space-separated).
+- XLSX: a sheet per section (section2, section3, section4) with a line per
+  record and table row and a column per cell key, then ``flags`` and ``audit``.
+"""
+
+from gxllm.export.formats import ExportFormat, write_csv, write_jsonl, write_xlsx
+from gxllm.export.records import ExportedRecord, exported_records
+
+__all__ = ["ExportFormat", "ExportedRecord", "exported_records", "write_csv", "write_jsonl", "write_xlsx"]
