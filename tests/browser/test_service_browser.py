@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -57,7 +60,9 @@ def _decide_current(page: Page) -> str:
     return done
 
 
-def test_a_reviewer_clears_the_queue_by_keyboard(browser: Browser, served: tuple[str, ReviewStore], screenshots: Path) -> None:
+def test_a_reviewer_clears_the_queue_by_keyboard(
+    browser: Browser, served: tuple[str, ReviewStore], screenshots: Path, tmp_path: Path
+) -> None:
     base, store = served
     page, problems = _open_page(browser, base, "alice")
     expect(page.locator("#counts")).to_contain_text("其中待审 3 份")
@@ -99,6 +104,25 @@ def test_a_reviewer_clears_the_queue_by_keyboard(browser: Browser, served: tuple
     corrected = _api(base, store, f"/records/{store.ids['lianyun-gov-2024.unbalanced']}")
     assert corrected["record"]["section3"]["granted"]["total"] == 26
     assert ("section3.granted.total", 19, 26) in [(a["cell"], a["old"], a["new"]) for a in corrected["audit"]]
+
+    # And the export carries the corrected values, each flag's review and the audit trail.
+    out = tmp_path / "reviewed.jsonl"
+    exported = subprocess.run(
+        [sys.executable, "-m", "gxllm.cli", "export", "--db", store.url, "--format", "jsonl", "--out", str(out)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert exported.returncode == 0, exported.stderr
+    records = {line["document"]["sha256"]: line for line in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert len(records) == 3
+    assert {r["review_status"] for r in records.values()} == {"reviewed"}
+    assert all(flag["status"] in ("confirmed_source", "dismissed") and flag["decided_by"] == "alice"
+               for r in records.values() for flag in r["flags"])
+    lianyun = next(r for r in records.values() if r["agency"] == "连云区人民政府")
+    assert lianyun["section3"]["granted"]["total"] == 26
+    assert lianyun["version"]["kind"] == "correction"
+    assert [(a["cell"], a["old_value"], a["new_value"], a["reviewer"]) for a in lianyun["audit"]
+            if a["decision"] == "corrected"] == [("section3.granted.total", 19, 26, "alice")]
+    assert sum(len(r["audit"]) for r in records.values()) == sum(done.values())
 
 
 def test_the_record_page_shows_the_flag_in_the_source_and_the_table(
