@@ -212,3 +212,22 @@ def test_a_pdf_record_shows_its_page_with_the_flagged_box(alice: TestClient, rev
     assert image.getpixel((round((x0 + x1) / 2), round(y0 - 30))) != (179, 38, 30)
     assert alice.get(f"/records/{record_id}/pages/99.png").status_code == 404
     assert alice.get(f"/records/{review_store.ids[HAIAN]}/pages/1.png").status_code == 404  # a text report has no pages
+
+
+def test_an_upload_from_the_page_is_followed_to_its_record(alice: TestClient, app: FastAPI) -> None:
+    form = alice.get("/upload").text
+    data = (FIXTURES / "seeds" / "yindu-kjj-2024.txt").read_bytes()
+    answer = alice.post("/upload", data={"csrf_token": _csrf(form)}, files={"file": ("殷都.txt", data, "text/plain")},
+                        follow_redirects=False)
+    assert answer.status_code == 303
+    job_url = answer.headers["location"]
+    assert app.state.jobs.wait_idle(timeout=60)
+    page = alice.get(job_url).text
+    assert "已完成" in page and "hx-trigger" not in page  # finished: the page stops polling
+    record_url = re.search(r'<a href="(http://testserver/records/\d+)">打开抽取结果</a>', page)
+    assert record_url is not None
+    assert "殷都区科学技术局" in alice.get(record_url.group(1)).text
+    refused = alice.post("/upload", data={"csrf_token": _csrf(form)}, files={"file": ("x.docx", b"PK\x03\x04", "application/zip")})
+    assert refused.status_code == 415 and "不支持的文件类型" in refused.text
+    forged = alice.post("/upload", data={"csrf_token": "forged"}, files={"file": ("y.txt", data, "text/plain")})
+    assert forged.status_code == 403
