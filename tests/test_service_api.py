@@ -236,3 +236,16 @@ def test_uploads_are_never_served_back(client: TestClient, tmp_path: Path) -> No
     for url in (f"/uploads/{stored.parent.name}/{stored.name}", f"/static/../uploads/{stored.name}",
                 f"/static/{stored.name}", f"/api/jobs/{job['id']}/file"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_flag_is_decided_once(client: TestClient, review_store: ReviewStore) -> None:
+    record_id = review_store.ids[HAIAN]
+    fingerprint = _flag(client.get(f"/api/records/{record_id}").json(), "S4_TOTAL")["flag"]["fingerprint"]
+    confirm = {"fingerprint": fingerprint, "decision": "confirmed_source"}
+    assert client.post(f"/api/records/{record_id}/decisions", json={"version": 1, **confirm}).status_code == 200
+    again = client.post(f"/api/records/{record_id}/decisions", json={"version": 2, **confirm})
+    assert again.status_code == 422 and "已经处理过" in again.json()["detail"]
+    unknown = client.post(f"/api/records/{record_id}/decisions", json={"version": 2, "fingerprint": "0" * 16,
+                                                                      "decision": "confirmed_source"})
+    assert unknown.status_code == 404
+    assert len(client.get(f"/api/records/{record_id}").json()["audit"]) == 1

@@ -89,7 +89,6 @@ def templates() -> Jinja2Templates:
         kind_names=names.KIND_NAMES,
         record_status_names=names.RECORD_STATUS_NAMES,
         flag_status_names=names.FLAG_STATUS_NAMES,
-        decision_names=names.DECISION_NAMES,
         job_names=names.JOB_NAMES,
     )
     return pages

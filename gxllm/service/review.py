@@ -130,6 +130,13 @@ def apply_decision(session: Session, document_id: int, request: DecisionRequest,
     the decision itself cannot be made, :class:`LookupError` for an unknown record.
     """
     try:
+        document = session.get(Document, document_id)
+        if document is None:
+            raise LookupError(f"没有编号为 {document_id} 的报告记录")
+        if document.version == request.version and any(
+            row.fingerprint == request.fingerprint and closed is not None for row, closed in flag_states(session, document)
+        ):
+            raise BadDecision("这个问题已经处理过了")
         if request.decision == "corrected":
             if not request.cell:
                 raise BadDecision("更正需要指明单元格")
