@@ -40,7 +40,7 @@ class ScriptedRuntime:
         self.model_id = model_id
 
     def complete(self, messages: list[Message], *, max_tokens: int) -> Completion:
-        self.seen.append(messages)
+        self.seen.append([dict(m) for m in messages])  # instructor extends the list it passed
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -174,11 +174,11 @@ def test_a_fee_judgement_that_contradicts_its_own_quote_is_re_asked():
     segmented = _segmented("lianyun-kjj-2024.txt")
     llm, runtime = _client(
         '{"problems": [1, 2], "remedies": [3, 4]}',
-        '{"sentence": 1, "phrase": "未对政府信息公开申请收取", "charged": true, "amount_yuan": null}',
-        '{"sentence": 1, "phrase": "未对政府信息公开申请收取", "charged": false, "amount_yuan": null}',
+        '{"sentence": 1, "phrase": "未收取", "charged": true, "amount_yuan": null}',
+        '{"sentence": 1, "phrase": "未收取", "charged": false, "amount_yuan": null}',
     )
     narrative = refine_narrative(segmented, extract_narrative(segmented), llm)
-    assert "says no fee was charged, so charged must be false" in runtime.seen[2][-1]["content"]
+    assert "'未收取' says no fee was charged, so charged must be false" in runtime.seen[2][-1]["content"]
     assert narrative.fee.charged is False
     assert narrative.fee.text == "本年度我局未对政府信息公开申请收取任何费用。"
 
@@ -192,16 +192,19 @@ REPORT_WITH_FEE = """某县教育局2023年政府信息公开工作年度报告
 本年度共收取信息处理费0.02万元。"""
 
 
-def test_a_fee_amount_must_be_printed_in_the_chosen_sentence():
+def test_a_fee_amount_and_phrase_must_be_printed_in_the_chosen_sentence():
     segmented = _segmented(REPORT_WITH_FEE)
-    llm, runtime = _client(
+    runtime = ScriptedRuntime(
         '{"problems": [1], "remedies": [2]}',
+        '{"sentence": 1, "phrase": "已收取", "charged": true, "amount_yuan": 200}',
         '{"sentence": 1, "phrase": "收取", "charged": true, "amount_yuan": 300}',
         '{"sentence": 1, "phrase": "收取", "charged": true, "amount_yuan": 200}',
     )
-    narrative = refine_narrative(segmented, extract_narrative(segmented), llm)
-    assert "does not state an amount of 300 元" in runtime.seen[2][-1]["content"]
+    narrative = refine_narrative(segmented, extract_narrative(segmented), LlmClient(runtime, max_retries=2))
+    assert "phrase '已收取' is not in sentence 1" in runtime.seen[2][-1]["content"]
+    assert "does not state an amount of 300 元" in runtime.seen[3][-1]["content"]
     assert (narrative.fee.charged, narrative.fee.amount_yuan) == (True, 200)
+    assert narrative.fee.text == "本年度共收取信息处理费0.02万元。"
     assert segmented.text.text[slice(*narrative.evidence["fee.amount_yuan"].span)] == "0.02万元"
 
 

