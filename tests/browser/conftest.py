@@ -14,10 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.service_fixtures import filled_store
 from tests.service_reports import PASSWORD, ReviewStore, copy_store
-
-__all__ = ["filled_store"]  # a fixture the tests here use
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that reaches outside this machine.
@@ -49,7 +46,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def served(filled_store: ReviewStore, tmp_path: Path) -> Iterator[tuple[str, ReviewStore]]:
-    """``gxllm serve`` on a free port over a fresh copy of the flagged store; yields its base URL and the store."""
+    """``gxllm serve`` on a free port over a fresh copy of the flagged store; yields its base URL and the store.
+
+    ``filled_store`` comes from tests.service_fixtures, which the test modules load as a plugin."""
     folder = tmp_path
     store = copy_store(filled_store, folder)
     port = _free_port()

@@ -15,6 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import log_in
 from tests.service_reports import ReviewStore
 
+# The flagged store: the fixtures filled_store and review_store.
+pytest_plugins = ["tests.service_fixtures"]
+
 # The most decisions one record can need here; more means the page is stuck.
 _MAX_STEPS = 40
 _MARK_CURRENT = (0xFF, 0xB8, 0x4D)  # --mark-current in review.css
