@@ -73,4 +73,6 @@ def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool
     source = SourceInfo(
         path=str(path), sha256=document.sha256, kind=document.kind, encoding=document.encoding, pages=document.pages
     )
-    return Extraction(record=record, evidence=evidence, flags=flags, source=source, timings=timings)
+    return Extraction(
+        record=record, evidence=evidence, flags=flags, source=source, timings=timings, text=normalized.text
+    )

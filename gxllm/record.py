@@ -191,6 +191,9 @@ class Extraction(_Strict):
     flags: list[Flag] = Field(default_factory=list)
     source: SourceInfo
     timings: dict[str, float] = Field(default_factory=dict)
+    text: str | None = Field(
+        None, exclude=True, description="the normalised source text evidence spans index into; not written out"
+    )
 
     def to_output(self) -> dict[str, Any]:
         """The RECORD.md shape at top level (comparable with gold), then the rest."""

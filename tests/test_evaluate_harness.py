@@ -69,10 +69,11 @@ class FakePipeline:
             flags=validate_section3(record, evidence=evidence, source_text=""),
             source=SourceInfo(path=str(path), sha256="0" * 64, kind="text"),
             timings={"read": 0.5, "tables": 0.25, "narrative": 0.0, "llm": 0.0, "validate": 0.125},
+            text=path.read_text(encoding="utf-8"),
         )
 
     def stages(self) -> Stages:
-        return Stages(extract=self.extract, validate=validate_section3, source_text=lambda path: path.read_text())
+        return Stages(extract=self.extract, validate=validate_section3)
 
 
 def validate_section3(record: Record, *, evidence: dict[str, Evidence], source_text: str | None) -> list[Flag]:
@@ -162,7 +163,7 @@ def test_a_false_alarm_on_right_cells_is_counted(gold_dir: Path):
         extraction = pipeline.extract(path, use_llm=use_llm)
         return extraction.model_copy(update={"flags": [wrong_flag]})
 
-    stages = Stages(extract=extract_with_alarm, validate=validate_section3, source_text=lambda p: "")
+    stages = Stages(extract=extract_with_alarm, validate=validate_section3)
     report = evaluate(gold_dir, stages=stages)
     assert (report.summary.flags_raised, report.summary.false_alarms) == (2, 2)
     assert [a.rule for a in report.cases[0].false_alarms] == ["S4_TOTAL"]

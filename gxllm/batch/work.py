@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from gxllm.batch.inputs import Task
 from gxllm.errors import GxllmError
-from gxllm.pipeline import extract, read_normalized
+from gxllm.pipeline import extract
 from gxllm.record import Extraction
 
 
@@ -54,8 +54,6 @@ def process(task: Task, use_llm: bool | None = None, content: bytes | None = Non
                 path = Path(scratch) / path.name
                 path.write_bytes(content)
             extraction = extract(path, use_llm=use_llm)
-            # The text evidence spans index into, for the review page and re-validation.
-            text = read_normalized(path).text
     except GxllmError as error:
         return Outcome.failed(task, "extract", type(error).__name__, str(error), time.perf_counter() - started)
     except Exception as error:  # noqa: BLE001 - a bug on one odd input must not stop the batch; its trace is kept
@@ -66,6 +64,7 @@ def process(task: Task, use_llm: bool | None = None, content: bytes | None = Non
     return Outcome(
         task=task,
         output=output,
-        text=text,
+        # The text evidence spans index into, for the review page and re-validation.
+        text=extraction.text,
         seconds=time.perf_counter() - started,
     )

@@ -42,16 +42,15 @@ class Validator(Protocol):
 class Stages:
     """The parts of gxllm the harness measures."""
 
-    extract: Callable[..., Extraction]  # extract(path, use_llm=...)
+    extract: Callable[..., Extraction]  # extract(path, use_llm=...); .text is what evidence spans index
     validate: Validator
-    source_text: Callable[[Path], str]  # the normalised text that evidence spans point into
 
     @classmethod
     def pipeline(cls) -> Stages:
-        from gxllm.pipeline import extract, read_normalized
+        from gxllm.pipeline import extract
         from gxllm.validate import validate
 
-        return cls(extract=extract, validate=validate, source_text=lambda path: read_normalized(path).text)
+        return cls(extract=extract, validate=validate)
 
 
 def peak_rss_mib() -> float:
@@ -111,7 +110,7 @@ def _score(
 
 
 def _try_change(
-    change: Change, case: GoldCase, stages: Stages, prediction: Extraction, source_text: str, gold_flags: list[Flag]
+    change: Change, case: GoldCase, stages: Stages, prediction: Extraction, source_text: str | None, gold_flags: list[Flag]
 ) -> ChangeOutcome:
     flags = stages.validate(apply_change(case.gold, change), evidence=prediction.evidence, source_text=source_text)
     caught_by = [f.rule for f in catching_flags(change.path, flags, gold_flags)]
@@ -127,7 +126,7 @@ def evaluate_case(
     try:
         prediction = stages.extract(case.source, use_llm=use_llm)
         seconds = perf_counter() - start
-        source_text = stages.source_text(case.source)
+        source_text = prediction.text
         gold_flags = stages.validate(case.gold, evidence=prediction.evidence, source_text=source_text)
         outcomes = [_try_change(c, case, stages, prediction, source_text, gold_flags) for c in changes]
     except Exception as exc:  # noqa: BLE001 - a crash is a result to report, not a reason to stop
