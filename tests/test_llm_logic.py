@@ -234,6 +234,15 @@ def test_agency_and_year_must_be_printed_in_the_head():
     assert metadata.evidence["year"].method == "model"
 
 
+def test_agency_and_year_may_be_broken_across_lines_in_the_head():
+    segmented = _segmented("某县教育\n局 2023 年政府信息公开工作年度报告\n一、总体情况\n本年度工作稳步推进。")
+    llm, _ = _client('{"agency": "某县教育局", "year": 2023}')
+    metadata = resolve_metadata(segmented, llm, agencies=[], years=[])
+    assert (metadata.agency, metadata.year) == ("某县教育局", 2023)
+    assert segmented.text.text[slice(*metadata.evidence["agency"].span)] == "某县教育\n局"
+    assert segmented.text.text[slice(*metadata.evidence["year"].span)] == "2023"
+
+
 # ------------------------------------------------------------ table rows
 
 

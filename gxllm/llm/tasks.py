@@ -229,8 +229,19 @@ def _choose_fee(segmented: Segmented, llm: LlmClient) -> tuple[Fee, dict[str, Ev
 
 # ------------------------------------------------------------ agency and year
 
-# The title, the publisher line and the 统计期限 sentence are all near the top.
-_HEAD_CHARS = 600
+# The title, the publisher line and the 统计期限 sentence are near the top:
+# the text before section 一 and the opening of 总体情况, within this many characters.
+_HEAD_CHARS = 800
+_OPENING_CHARS = 200
+
+
+def _printed(phrase: str, head: str) -> re.Match[str] | None:
+    """Where ``phrase`` is printed in ``head``, line breaks and spaces between its characters allowed."""
+    return re.search(r"\s*".join(re.escape(ch) for ch in phrase if not ch.isspace()), head)
+
+
+def _year_printed(year: int, head: str) -> re.Match[str] | None:
+    return re.search(rf"(?<!\d){year}\s*年", head)
 
 
 class MetadataAnswer(BaseModel):
@@ -240,9 +251,9 @@ class MetadataAnswer(BaseModel):
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> MetadataAnswer:
         head: str = _context(info)["head"]
-        if self.agency is not None and self.agency not in head:
+        if self.agency is not None and (not self.agency.strip() or _printed(self.agency, head) is None):
             raise ValueError(f"agency {self.agency!r} is not written in the text: copy the name exactly as printed")
-        if self.year is not None and f"{self.year}年" not in head:
+        if self.year is not None and _year_printed(self.year, head) is None:
             raise ValueError(f"year {self.year} is not written in the text as {self.year}年")
         return self
 
@@ -263,8 +274,7 @@ def resolve_metadata(
     """
     text = segmented.text.text
     first = segmented.sections.get(1)
-    head_end = min(len(text), (first.start if first else 0) + _HEAD_CHARS)
-    head = text[:head_end]
+    head = text[: min(_HEAD_CHARS, first.start + _OPENING_CHARS if first else _HEAD_CHARS)]
     try:
         answer = llm.ask(
             load_prompt("metadata", "v1"),
@@ -280,15 +290,18 @@ def resolve_metadata(
     except _NO_ANSWER as error:
         log.warning("agency and year: no model answer: %s", error)
         return None
-    evidence: dict[str, Evidence] = {}
-    for field, token in (("agency", answer.agency), ("year", f"{answer.year}年" if answer.year else None)):
-        if token is None:
-            evidence[field] = Evidence(method="model", note=_note(llm, f"no {field} found in the head"))
-        else:
-            start = head.index(token)
-            end = start + (len(token) if field == "agency" else 4)
-            evidence[field] = segmented.text.evidence(start, end, method="model", note=_note(llm, f"{field} read"))
-    return Metadata(agency=answer.agency, year=answer.year, evidence=evidence)
+    agency = re.sub(r"\s+", "", answer.agency) if answer.agency else None
+    spans = {
+        "agency": (m.start(), m.end()) if agency and (m := _printed(agency, head)) else None,
+        "year": (m.start(), m.start() + len(str(answer.year))) if answer.year and (m := _year_printed(answer.year, head)) else None,
+    }
+    evidence = {
+        field: segmented.text.evidence(*span, method="model", note=_note(llm, f"{field} read"))
+        if span
+        else Evidence(method="model", note=_note(llm, f"no {field} found in the head"))
+        for field, span in spans.items()
+    }
+    return Metadata(agency=agency, year=answer.year, evidence=evidence)
 
 
 # ------------------------------------------------------------ table rows
