@@ -279,3 +279,18 @@ def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: s
             correct(session, document_id, expected_version=version, cell=cell, value=value, reviewer=alice)
     with sessions() as session:
         assert session.get(Document, document_id).version == version  # nothing of the failed tries stayed
+
+
+def test_a_batch_resumes_on_either_database(store_url: str, tmp_path: Path) -> None:
+    from gxllm.batch import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(SEED.parent.glob("*.txt"))[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    first = run_batch([folder], db_url=store_url, workers=2, show_progress=False)
+    again = run_batch([folder], db_url=store_url, workers=2, show_progress=False)
+    assert (first.extracted, first.failures, again.extracted, again.skipped) == (3, [], 0, 3)
+    with open_store(store_url)() as session:
+        assert session.scalar(select(func.count()).select_from(RecordVersion)) == 3
+        assert {d.review_status for d in session.scalars(select(Document))} <= {"clean", "open"}

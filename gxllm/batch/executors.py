@@ -3,6 +3,29 @@
 Both take the tasks and yield one :class:`Outcome` per task, in the order
 they finish; the caller stores each as it comes. Neither schedules anything
 itself: pebble's pool and Ray's actor pool do.
+
+On a real Ray cluster
+---------------------
+1. Install the same gxllm (``pip install 'gxllm[ray]'``) on the head and on
+   every worker node (or ship it with a runtime environment), and start Ray:
+   ``ray start --head`` on one machine, ``ray start --address HEAD:6379`` on
+   the others.
+2. On the head (or any machine that can reach it and holds the inputs and the
+   database): ``RAY_ADDRESS=auto gxllm batch reports/ --executor ray
+   --workers 32 --db postgresql://...``. The inputs need not be on a shared
+   file system: each file's bytes travel to the actor that extracts it.
+   Only this process writes to the database, one transaction per document,
+   so resuming after a crash works exactly as with local workers.
+3. Each of the ``--workers`` actors is a :class:`RayExtractor` holding the
+   whole pipeline; the model stages (OCR, and a language model when
+   ``GXLLM_LLM_RUNTIME`` names one) load once per actor and stay loaded. When
+   the cluster has GPUs, each actor asks Ray for an equal share of them (at
+   most one each: ``--workers 8`` on 4 GPUs gives each actor half a GPU), so
+   Ray places them on GPU nodes; without GPUs they ask for none. Models must
+   be installed on every node beforehand (``gxllm models install``): nothing
+   is downloaded at run time.
+``--timeout`` applies to local workers only; on Ray a document that hangs
+holds its actor until the batch is stopped (Ctrl-C), and a re-run goes on.
 """
 
 from __future__ import annotations
