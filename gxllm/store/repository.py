@@ -149,7 +149,7 @@ def store_extraction(
         number=1,
         kind="extraction",
         record=extraction.record.to_json(),
-        evidence={k: v.model_dump(mode="json", exclude_none=True) for k, v in extraction.evidence.items()},
+        evidence=_evidence_json(extraction.evidence),
         source=extraction.source.model_dump(mode="json"),
         timings=extraction.timings,
         run_id=run.id if run else None,
@@ -191,6 +191,10 @@ def record_failure(
     )
     session.add(failure)
     return failure
+
+
+def _evidence_json(evidence: dict[str, Evidence]) -> dict[str, Any]:
+    return {path: item.model_dump(mode="json", exclude_none=True) for path, item in evidence.items()}
 
 
 def _flag_rows(flags: Iterable[Flag]) -> list[FlagRow]:
@@ -380,7 +384,7 @@ def correct(
         number=current.number + 1,
         kind="correction",
         record=record.to_json(),
-        evidence={k: v.model_dump(mode="json", exclude_none=True) for k, v in evidence.items()},
+        evidence=_evidence_json(evidence),
         source=current.source,
         parent_id=current.id,
         run_id=None,
