@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from gxllm.batch.inputs import content_hash
-from gxllm.fixturegen.generate import RANDOM_2019, RANDOM_2021, with_random_numbers
+from gxllm.fixturegen.generate import RANDOM_2019, RANDOM_2021
+from gxllm.fixturegen.seeds import with_random_numbers
 from gxllm.fixturegen.seeds import load_seeds
 from gxllm.fixturegen.text_layouts import render
 from gxllm.store import Document, RecordVersion, Run, open_store

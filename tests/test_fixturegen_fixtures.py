@@ -71,8 +71,8 @@ def _null_paths(record: Record) -> list[str]:
 def test_the_tree_holds_every_kind_of_case() -> None:
     assert len(list((FIXTURES / "seeds").glob("*.gold.json"))) == 5
     assert len(LAYOUT_GOLDS) >= 3 * len(LAYOUTS) - 2
-    assert {p.parent.name for p in GOLDS} == {"seeds", "layouts", "encodings", "html"}
-    assert sum(f.stat().st_size for f in FIXTURES.rglob("*") if f.is_file()) < 2_000_000
+    assert {p.parent.name for p in GOLDS} == {"seeds", "layouts", "encodings", "html", "pdf", "scans"}
+    assert sum(f.stat().st_size for f in FIXTURES.rglob("*") if f.is_file()) < 8_000_000
 
 
 @pytest.mark.parametrize("gold", GOLDS, ids=lambda p: f"{p.parent.name}/{_stem(p)}")
@@ -88,7 +88,7 @@ def test_every_gold_is_a_record_in_the_record_shape_with_its_source_beside_it(go
 
 
 def test_every_source_has_its_gold() -> None:
-    for folder in ("seeds", "layouts", "encodings", "html"):
+    for folder in ("seeds", "layouts", "encodings", "html", "pdf", "scans"):
         for path in (FIXTURES / folder).iterdir():
             if not path.name.endswith(".gold.json") and path.name != "README.md":
                 stem = path.name.rsplit(".", 1)[0]

@@ -7,7 +7,6 @@ not change the others.
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 from collections.abc import Callable
@@ -15,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxllm.fixturegen.html import Flattening, report_html
-from gxllm.fixturegen.records import random_record
-from gxllm.fixturegen.seeds import Seed, load_seeds
+from gxllm.fixturegen.pdf import write_pdf_cases
+from gxllm.fixturegen.scan import write_scan_cases
+from gxllm.fixturegen.seeds import Seed, gold_json, load_seeds, with_random_numbers
 from gxllm.fixturegen.text_layouts import LAYOUTS, NotApplicable, render
 from gxllm.record import Record
 
@@ -54,13 +54,6 @@ def plan() -> list[Planned]:
     return planned
 
 
-def with_random_numbers(seed: Seed, rng: random.Random) -> Record:
-    """The seed's gold with sections 2-4 replaced by random rule-keeping numbers."""
-    numbers = random_record(seed.gold.template, rng).to_json()  # type: ignore[arg-type]
-    sections = {key: numbers[key] for key in ("section2", "section3", "section4")}
-    return Record.model_validate({**seed.gold.to_json(), **sections})
-
-
 def _draw(rng: random.Random, attempt: Callable[[], tuple[str, Record]], name: str) -> tuple[str, Record]:
     for _ in range(DRAWS):
         try:
@@ -70,14 +63,12 @@ def _draw(rng: random.Random, attempt: Callable[[], tuple[str, Record]], name: s
     raise NotApplicable(f"{name}: no record in {DRAWS} draws fits the layout")
 
 
-def _gold_json(record: Record) -> str:
-    return json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _write_case(folder: Path, stem: str, suffix: str, source: bytes, gold: Record) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{stem}{suffix}").write_bytes(source)
-    (folder / f"{stem}.gold.json").write_text(_gold_json(gold), encoding="utf-8")
+    (folder / f"{stem}.gold.json").write_text(gold_json(gold), encoding="utf-8")
 
 
 def write_layouts(out: Path, seeds: dict[str, Seed], seed: int) -> None:
@@ -162,7 +153,7 @@ def write_bad(out: Path, seeds: dict[str, Seed], seed: int) -> None:
 
 
 def generate(out: Path, seeds_folder: Path, seed: int = DEFAULT_SEED) -> None:
-    """Write the whole fixture tree under ``out``, copying the seeds there first."""
+    """Write the whole fixture tree under ``out`` (text, HTML, PDF and scans), copying the seeds there first."""
     seeds_out = out / "seeds"
     if seeds_folder.resolve() != seeds_out.resolve():
         seeds_out.mkdir(parents=True, exist_ok=True)
@@ -173,3 +164,5 @@ def generate(out: Path, seeds_folder: Path, seed: int = DEFAULT_SEED) -> None:
     write_encodings(out, seeds)
     write_html(out, seeds, seed)
     write_bad(out, seeds, seed)
+    write_pdf_cases(out / "pdf", seeds, seed)
+    write_scan_cases(out / "scans", seeds, seed)

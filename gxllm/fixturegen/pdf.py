@@ -11,7 +11,6 @@ reports do. Fonts come from Debian packages (``fonts-wqy-zenhei``,
 from __future__ import annotations
 
 import io
-import json
 import random
 from dataclasses import dataclass
 from functools import cache
@@ -27,9 +26,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from gxllm.fixturegen.generate import with_random_numbers
 from gxllm.fixturegen.grid import SECTIONS, Grid, grid, placed
-from gxllm.fixturegen.seeds import Seed, split_seed
+from gxllm.fixturegen.seeds import Seed, gold_json, split_seed, with_random_numbers
 from gxllm.record import Record
 
 FONT_FILES = {
@@ -174,8 +172,8 @@ def table_pdf(cells: Grid, layout: PdfLayout, width: float = A4[0]) -> bytes:
     return out.getvalue()
 
 
-def _page_number(font: str):  # noqa: ANN202 - reportlab's page callback
-    def draw(canvas, document) -> None:  # noqa: ANN001
+def _page_number(font: str):
+    def draw(canvas, document) -> None:
         canvas.setFont(font, 9)
         canvas.drawCentredString(A4[0] / 2, 12 * mm, f"- {document.page} -")
 
@@ -184,10 +182,6 @@ def _page_number(font: str):  # noqa: ANN202 - reportlab's page callback
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def gold_json(record: Record) -> str:
-    return json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 # (seed, layout, random numbers): the born-digital cases of fixtures/pdf.

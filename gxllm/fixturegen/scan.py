@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,8 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
-from gxllm.fixturegen.pdf import case_name, gold_json, pdf_case
-from gxllm.fixturegen.seeds import Seed
+from gxllm.fixturegen.pdf import case_name, pdf_case
+from gxllm.fixturegen.seeds import Seed, gold_json
 
 SCAN_DPI = 200
 
@@ -75,7 +76,11 @@ def scan(pdf: bytes, style: ScanStyle, rng: random.Random, dpi: int = SCAN_DPI) 
 def image_pdf(pages: list[Image.Image], dpi: int = SCAN_DPI) -> bytes:
     """The pages as an image-only PDF (what a scanner's "scan to PDF" writes)."""
     out = io.BytesIO()
-    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    # Fixed dates: the same seed must write the same bytes.
+    fixed = time.gmtime(1704067200)  # 2024-01-01
+    pages[0].save(
+        out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi, creationDate=fixed, modDate=fixed
+    )
     return out.getvalue()
 
 

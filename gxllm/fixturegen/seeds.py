@@ -8,11 +8,13 @@ replaces only what lies between the headings of sections 二, 三, 四 and 五.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from gxllm.fixturegen.grid import SECTIONS, Section
+from gxllm.fixturegen.records import random_record
 from gxllm.record import Record
 
 # What each heading says after its number; a seed may drop the number (海安 prints
@@ -99,3 +101,14 @@ def splice(text: str, tables: Mapping[Section, str]) -> str:
         pieces.append("\n" * leading + tables[section] + "\n" * trailing)
         pieces.append(heading)
     return "\n".join(pieces)
+
+
+def with_random_numbers(seed: Seed, rng: random.Random) -> Record:
+    """The seed's gold with sections 2-4 replaced by random rule-keeping numbers."""
+    numbers = random_record(seed.gold.template, rng).to_json()  # type: ignore[arg-type]
+    sections = {key: numbers[key] for key in ("section2", "section3", "section4")}
+    return Record.model_validate({**seed.gold.to_json(), **sections})
+
+
+def gold_json(record: Record) -> str:
+    return json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
