@@ -6,17 +6,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gxllm.document import NormalizedText, Segmented
 from gxllm.errors import NotAReport
-from gxllm.narrative import extract_narrative
+from gxllm.narrative import Narrative, extract_narrative
 from gxllm.normalize import normalize
 from gxllm.read import read_document
 from gxllm.record import Extraction, SourceInfo
 from gxllm.segment import segment
 from gxllm.settings import Settings, get_settings
-from gxllm.tables import read_tables
+from gxllm.tables import TablesResult, read_tables
 from gxllm.validate import validate
+
+if TYPE_CHECKING:
+    from gxllm.llm.client import LlmClient
 
 # A report has at least this many of its six section headings.
 _MIN_SECTIONS = 2
@@ -35,6 +39,51 @@ def read_normalized(path: str | Path, settings: Settings | None = None) -> Norma
     """The normalised text of a source file: what evidence spans index into."""
     settings = settings or get_settings()
     return normalize(read_document(path, settings), settings)
+
+
+# One loaded model per configuration and process: loading takes seconds.
+_models: dict[str, LlmClient | None] = {}
+_MODEL_SETTINGS = {"llm_runtime", "llm_model", "llm_base_url", "llm_api_key", "llm_timeout_s", "llm_max_retries", "cache_dir"}
+
+
+def language_model(settings: Settings) -> LlmClient | None:
+    """The configured language model, or None when ``GXLLM_LLM_RUNTIME`` is "none"."""
+    if settings.llm_runtime == "none":
+        return None
+    key = settings.model_dump_json(include=_MODEL_SETTINGS)
+    if key not in _models:
+        # gxllm.llm needs the optional "llm" dependencies; only a configured model loads them.
+        from gxllm.llm.client import open_client
+
+        _models[key] = open_client(settings)
+    return _models[key]
+
+
+def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narrative, llm: LlmClient) -> Narrative:
+    """What the model adds: narrative chosen among the source's clauses, metadata
+    the rules left missing, and cells the rules could not read. Every answer is
+    checked against the source before it is taken."""
+    from gxllm.llm.tasks import read_rows_with_model, refine_narrative, resolve_metadata
+
+    record, evidence = tables.record, tables.evidence
+    if record.agency is None or record.year is None:
+        metadata = resolve_metadata(
+            segmented,
+            llm,
+            agencies=[record.agency] if record.agency else [],
+            years=[record.year] if record.year else [],
+        )
+        if metadata is not None:
+            for field in ("agency", "year"):
+                if getattr(record, field) is None and getattr(metadata, field) is not None:
+                    setattr(record, field, getattr(metadata, field))
+                    evidence[field] = metadata.evidence[field]
+    if tables.unsettled and segmented.template is not None:
+        for path, cell in read_rows_with_model(segmented.text, segmented.template, tables.unsettled, llm).items():
+            if record.cell(path) is None:
+                record.set_cell(path, cell.value)
+                evidence[path] = cell.evidence
+    return refine_narrative(segmented, narrative, llm)
 
 
 def _check_is_report(segmented: Segmented) -> None:
@@ -58,12 +107,17 @@ def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool
         segmented = segment(normalized)
         _check_is_report(segmented)
     with _timed(timings, "tables"):
-        record, evidence, _notes = read_tables(segmented)
+        tables = read_tables(segmented)
+    record, evidence = tables.record, tables.evidence
     record.agency = segmented.agency
     record.year = segmented.year
     evidence.update(segmented.evidence)
     with _timed(timings, "narrative"):
         narrative = extract_narrative(segmented)
+    with _timed(timings, "llm"):
+        llm = language_model(settings) if use_llm is not False else None
+        if llm is not None:
+            narrative = _second_reading(segmented, tables, narrative, llm)
     record.problems = narrative.problems
     record.remedies = narrative.remedies
     record.fee = narrative.fee

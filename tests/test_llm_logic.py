@@ -14,7 +14,6 @@ from gxllm.llm.errors import AnswerRejected, AnswerTimeout
 from gxllm.llm.prompts import PROMPTS_DIR, load_prompt
 from gxllm.llm.runtimes import Completion, Message
 from gxllm.llm.tasks import (
-    RowToRead,
     ThemeChoice,
     align,
     read_rows_with_model,
@@ -26,6 +25,7 @@ from gxllm.normalize import normalize
 from gxllm.read import read_document
 from gxllm.segment import segment
 from gxllm.settings import Settings
+from gxllm.tables import RowSpan
 from gxllm.tables.tokens import Kind, tokenize
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
@@ -276,8 +276,8 @@ def test_rows_read_by_the_model_are_grounded_and_add_up():
     first = text.text.index("一、本年新收")
     second = text.text.index("二、上年结转")
     rows = [
-        RowToRead(section="section3", row="new", start=first, end=second),
-        RowToRead(section="section3", row="carried_over", start=second, end=len(text.text)),
+        RowSpan(section="section3", row="new", start=first, end=second),
+        RowSpan(section="section3", row="carried_over", start=second, end=len(text.text)),
     ]
     llm, runtime = _client(
         '{"cells": [2, 1, 0, 0, 0, 0, 3]}',

@@ -30,6 +30,7 @@ from gxllm.llm.prompts import load_prompt
 from gxllm.narrative import Narrative
 from gxllm.narrative.clauses import Clause, candidate_clauses, sentences, source_span
 from gxllm.record import Evidence, Fee, Number
+from gxllm.tables.reader import RowSpan
 from gxllm.tables.tokens import Kind, Token, tokenize
 from gxllm.template import TEMPLATES, Column, TemplateVersion, sum_rules
 from gxllm.validate.grounding import parse_token
@@ -307,15 +308,6 @@ def resolve_metadata(
 # ------------------------------------------------------------ table rows
 
 
-class RowToRead(BaseModel):
-    """A table row the template reader could not settle, and the span of text holding it."""
-
-    section: str = Field(pattern=r"^section[234]$")
-    row: str
-    start: int
-    end: int
-
-
 class ModelCell(BaseModel):
     value: Number | None
     evidence: Evidence
@@ -389,7 +381,7 @@ def _row_sums(version: TemplateVersion, paths: list[str]) -> list[tuple[tuple[st
 
 
 def read_rows_with_model(
-    text: NormalizedText, version: TemplateVersion, rows: list[RowToRead], llm: LlmClient
+    text: NormalizedText, version: TemplateVersion, rows: list[RowSpan], llm: LlmClient
 ) -> dict[str, ModelCell]:
     """Cells of ``rows`` read by the model from each row's text, keyed by cell path.
 

@@ -19,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel, Field
+
 from gxllm.document import Segmented
 from gxllm.record import Evidence, Number, Record
 from gxllm.tables.tokens import Kind, Token, tokenize
@@ -56,6 +58,30 @@ class Choice:
 class TableReading:
     cells: Reading = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+class RowSpan(BaseModel):
+    """Where a row's label and numbers stand in the normalised text."""
+
+    section: str = Field(pattern=r"^section[234]$")
+    row: str
+    start: int
+    end: int
+
+
+@dataclass
+class TablesResult:
+    """The three tables read: cells, evidence, notes, and the rows left unread.
+
+    ``unsettled`` lists the rows with a cell the text should hold but the
+    rules could not read (not a cell printed empty or as "—"), with the text
+    span a second reader (the language model) may look at.
+    """
+
+    record: Record
+    evidence: dict[str, Evidence]
+    notes: list[str]
+    unsettled: list[RowSpan]
 
 
 # ------------------------------------------------------------------ anchors
@@ -378,8 +404,11 @@ def _paths(section: str, rows: list[Row]) -> list[str]:
     return [f"{section}.{r.key}.{c.key}" for r in rows for c in r.columns]
 
 
-def read_rows(table: Table, template: Template, tokens: list[Token]) -> tuple[list[Choice], list[str]]:
-    """Choices for every row of a labelled table (sections 二 and 三)."""
+def read_rows(
+    table: Table, template: Template, tokens: list[Token]
+) -> tuple[list[Choice], list[str], dict[str, tuple[int, int]]]:
+    """Choices for every row of a labelled table (sections 二 and 三), and each
+    found row's span of text."""
     section = table.section
     rows, patterns = _row_patterns(table, template)
     anchors = find_anchors(tokens, rows, patterns) if tokens else []
@@ -389,8 +418,12 @@ def read_rows(table: Table, template: Template, tokens: list[Token]) -> tuple[li
     choices: list[Choice] = []
     notes: list[str] = []
     unread: dict[str, str] = {}
+    spans: dict[str, tuple[int, int]] = {}
     if anchors:
         groups, labels_after = _groups(tokens, anchors)
+        for anchor, group in zip(anchors, groups, strict=True):
+            if anchor.row is not None:
+                spans[anchor.row.key] = (min([anchor.start, *(t.start for t in group)]), max([anchor.end, *(t.end for t in group)]))
         order = list(zip(anchors, groups, strict=True))
         if labels_after:
             order.reverse()
@@ -417,7 +450,7 @@ def read_rows(table: Table, template: Template, tokens: list[Token]) -> tuple[li
         if notes and key.startswith("other_"):
             note = f"{_OTHER_GROUP} printed as one row; this sub-row is not in the report"
         choices.append(_null_choice([table.row(key)], section, note))
-    return choices, notes
+    return choices, notes, spans
 
 
 def read_section4(table: Table, tokens: list[Token]) -> Choice:
@@ -426,7 +459,7 @@ def read_section4(table: Table, tokens: list[Token]) -> Choice:
     return _row_choice(_paths("section4", list(table.rows)), columns, tokens)
 
 
-def read_tables(segmented: Segmented) -> tuple[Record, dict[str, Evidence], list[str]]:
+def read_tables(segmented: Segmented) -> TablesResult:
     """Sections 二, 三 and 四 of a segmented report, with evidence for every cell."""
     template_version = segmented.template
     if template_version is None:
@@ -436,6 +469,7 @@ def read_tables(segmented: Segmented) -> tuple[Record, dict[str, Evidence], list
     record = Record.empty(template_version)
     choices: list[Choice] = []
     notes: list[str] = []
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
     for table, number in ((template.section2, 2), (template.section3, 3), (template.section4, 4)):
         section = segmented.sections.get(number)
         tokens = tokenize(text, section.start, section.end) if section else []
@@ -445,16 +479,28 @@ def read_tables(segmented: Segmented) -> tuple[Record, dict[str, Evidence], list
             notes.append(note)
         elif number == 4:
             choices.append(read_section4(table, tokens))
+            spans.update({("section4", row.key): (section.start, section.end) for row in table.rows})
         else:
-            table_choices, table_notes = read_rows(table, template, tokens)
+            table_choices, table_notes, row_spans = read_rows(table, template, tokens)
             choices.extend(table_choices)
             notes.extend(table_notes)
+            spans.update({(table.section, key): span for key, span in row_spans.items()})
     reading = resolve(choices, sum_rules(template))
     evidence: dict[str, Evidence] = {}
+    unread: dict[tuple[str, str], None] = {}
     for path, cell in reading.cells.items():
         record.set_cell(path, cell.value)
         evidence[path] = _evidence(segmented, cell)
-    return record, evidence, notes
+        section, row_key, _column = path.split(".")
+        if cell.value is None and cell.token is None and _unread(cell) and (section, row_key) in spans:
+            unread[(section, row_key)] = None
+    unsettled = [RowSpan(section=s, row=r, start=spans[(s, r)][0], end=spans[(s, r)][1]) for s, r in unread]
+    return TablesResult(record, evidence, notes, unsettled)
+
+
+def _unread(cell: Cell) -> bool:
+    """A null the rules failed to read, as opposed to one the document prints empty or leaves out."""
+    return cell.note not in (None, "empty cell") and "printed as one row" not in (cell.note or "")
 
 
 def _evidence(segmented: Segmented, cell: Cell) -> Evidence:

@@ -1,0 +1,67 @@
+"""The pipeline: stages in order, timed, and the language model's part wired in and checked."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gxllm import pipeline
+from gxllm.llm.client import LlmClient
+from gxllm.llm.errors import AnswerTimeout
+from gxllm.record import Record
+from gxllm.settings import Settings
+from tests.conftest import SEEDS
+from tests.report_text import report, section2_rows, section3_rows, section4_cells
+from tests.test_llm_logic import ScriptedRuntime
+
+
+@pytest.fixture
+def ambiguous_report(tmp_path):
+    """Section 四's first group printed "112 0 0 13": 1+12 and 11+2 both fit."""
+    gold = Record.model_validate(json.loads((SEEDS / "lianyun-gov-2024.gold.json").read_text(encoding="utf-8")))
+    gold.section4.review = {"upheld": 1, "corrected": 12, "other": 0, "pending": 0, "total": 13}
+    s2 = "\n".join(" ".join([label, *cells]) for label, cells in section2_rows(gold))
+    s3 = "\n".join(" ".join([label, *cells]) for label, cells in section3_rows(gold))
+    path = tmp_path / "report.txt"
+    path.write_text(report(s2, s3, " ".join(["112", *section4_cells(gold)[2:]])), encoding="utf-8")
+    return path
+
+
+def test_without_a_model_the_ambiguous_cells_stay_null(ambiguous_report):
+    extraction = pipeline.extract(ambiguous_report, use_llm=False)
+    assert extraction.record.cell("section4.review.upheld") is None
+    assert set(extraction.timings) == {"read", "tables", "narrative", "llm", "validate"}
+    assert extraction.text is not None and "112" in extraction.text
+
+
+def test_the_model_reads_the_rows_the_rules_left_and_its_cells_are_marked(ambiguous_report, monkeypatch):
+    runtime = ScriptedRuntime(
+        '{"cells": [1, 12, 0, 0, 13]}',  # section 四, 行政复议
+        AnswerTimeout("narrative: too slow"),  # the rules' narrative stands
+        AnswerTimeout("fee: too slow"),
+    )
+    llm = LlmClient(runtime, cache=None, max_retries=0)
+    monkeypatch.setattr(pipeline, "language_model", lambda settings: llm)
+    extraction = pipeline.extract(ambiguous_report, settings=Settings())
+    record, evidence = extraction.record, extraction.evidence
+    assert (record.cell("section4.review.upheld"), record.cell("section4.review.corrected")) == (1, 12)
+    upheld = evidence["section4.review.upheld"]
+    assert upheld.method == "model" and upheld.token == "1"
+    assert extraction.text[upheld.span[0] : upheld.span[1]] == "1"
+    # The rows' first question named the row and showed its text.
+    assert "行政复议" in runtime.seen[0][-1]["content"] and "112" in runtime.seen[0][-1]["content"]
+    assert record.problems == ["公开意识不强"] and record.remedies == ["加强培训"]
+    assert not [f for f in extraction.flags if f.rule == "GROUNDING"]
+
+
+def test_use_llm_false_never_loads_the_model(ambiguous_report, monkeypatch):
+    def refuse(settings):
+        raise AssertionError("the model was asked for")
+
+    monkeypatch.setattr(pipeline, "language_model", refuse)
+    assert pipeline.extract(ambiguous_report, use_llm=False).record.cell("section4.review.total") == 13
+
+
+def test_no_runtime_configured_means_no_model():
+    assert pipeline.language_model(Settings(llm_runtime="none")) is None
