@@ -14,10 +14,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gxllm.errors import BadGold
+from gxllm.read import SUPPORTED_SUFFIXES
 from gxllm.record import Record
 
 GOLD_SUFFIX = ".gold.json"
-SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def load_gold_dir(directory: Path) -> list[GoldCase]:
     files = [path for path in directory.rglob("*") if path.is_file()]
     sources: dict[tuple[Path, str], list[Path]] = {}
     for path in files:
-        if path.suffix.lower() in SOURCE_SUFFIXES:
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
             sources.setdefault(_stem(path, path.suffix), []).append(path)
     cases: list[GoldCase] = []
     for gold_path in sorted(path for path in files if path.name.endswith(GOLD_SUFFIX)):
@@ -66,7 +66,7 @@ def load_gold_dir(directory: Path) -> list[GoldCase]:
         if not beside:
             stem = gold_path.name[: -len(GOLD_SUFFIX)]
             raise BadGold(
-                f"{gold_path}: no source file beside it (expected {stem}.EXT, EXT one of {' '.join(SOURCE_SUFFIXES)})"
+                f"{gold_path}: no source file beside it (expected {stem}.EXT, EXT one of {' '.join(sorted(SUPPORTED_SUFFIXES))})"
             )
         cases += [GoldCase(source.relative_to(directory).as_posix(), source, gold_path, gold) for source in beside]
     if not cases:
