@@ -19,7 +19,11 @@ class OcrEngine(Protocol):
     name: str
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
-        """Text-line quadrilaterals, each a (4, 2) array of corners in pixels."""
+        """Text-line quadrilaterals, each a (4, 2) array of corners in pixels.
+
+        The image is read at the scale given: the caller sizes it for the
+        detector (see ``gxllm.ocr.page.DETECT_DPI``).
+        """
         ...
 
     def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:

@@ -13,9 +13,9 @@ import numpy as np
 if TYPE_CHECKING:
     import onnxruntime
 
-# A 200-dpi A4 page is detected at this longest side: text stays ~13 px high,
-# which the detector finds reliably, at a third of the full-size cost.
-DETECT_SIDE = 1280
+# Images are detected at the size given (callers scale them; the detector only
+# rounds sides to multiples of 32), up to this longest side.
+DETECT_MAX_SIDE = 4096
 # Recognition input: crops are scaled to this height, then padded (grey, as in
 # PP-OCR's training) to a common width per batch. Cost grows with the padded
 # width, and reading depends on it, as measured on 881 table-cell crops of the
@@ -88,7 +88,7 @@ class RapidOcrEngine:
                 "Global.log_level": "warning",
                 "Global.use_cls": False,
                 "Det.limit_type": "max",
-                "Det.limit_side_len": DETECT_SIDE,
+                "Det.limit_side_len": DETECT_MAX_SIDE,
                 "Rec.rec_img_shape": [3, RECOGNIZE_HEIGHT, RECOGNIZE_MIN_WIDTH],
             }
         )
