@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gxllm.ocr.rapid import (
-    RECOGNIZE_BATCH,
+    RECOGNIZE_BATCH_COLUMNS,
     RECOGNIZE_MIN_WIDTH,
     RECOGNIZE_WIDTH_SPREAD,
     SHORT_TEXT_WIDTH,
@@ -28,23 +28,23 @@ def test_padded_widths() -> None:
 
 
 def test_a_page_of_cells_and_lines_is_batched_by_width() -> None:
-    widths = [40] * 20 + [90, 70, 300, 320, 1000, 1100, 1190, 1300] + [35] * 3
+    widths = [40] * 20 + [90, 70, 300, 320, 1000, 1100, 1190, 1300] + [35] * 3 + [1250] * 4
     crops = [_crop(w) for w in widths]
     batches = width_batches(crops)
     assert sorted(i for batch in batches for i in batch) == list(range(len(crops)))
     for batch in batches:
         padded = [padded_width(crops[i]) for i in batch]
-        assert len(batch) <= RECOGNIZE_BATCH
+        assert len(batch) * max(padded) <= RECOGNIZE_BATCH_COLUMNS
         assert max(padded) <= RECOGNIZE_WIDTH_SPREAD * min(padded)
         # A lone digit is padded to the minimum width, never to a wider neighbour's.
         assert all(p == RECOGNIZE_MIN_WIDTH for p in padded) or RECOGNIZE_MIN_WIDTH not in padded
     assert [[widths[i] for i in batch] for batch in batches] == [
-        [40] * 16,
-        [40] * 4 + [35] * 3,
+        [40] * 20 + [35] * 3,
         [90, 70],
         [300, 320],
         [1000, 1100, 1190],
-        [1300],
+        [1250, 1250, 1250],
+        [1250, 1300],
     ]
 
 

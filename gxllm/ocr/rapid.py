@@ -29,10 +29,13 @@ RECOGNIZE_HEIGHT = 48
 RECOGNIZE_MIN_WIDTH = 64
 SHORT_TEXT_WIDTH = 160
 # Crops are batched with others whose padded width is at most this much
-# larger, at most this many at a time. (Batched by count alone, a page's crops
-# were padded to 1.3-1.7 times their own width: a digit cell to a sentence.)
+# larger. (Batched by count alone, a page's crops were padded to 1.3-1.7
+# times their own width: a digit cell to a sentence.)
 RECOGNIZE_WIDTH_SPREAD = 1.25
-RECOGNIZE_BATCH = 16
+# A batch holds at most this many padded columns: the model's working memory
+# grows with them (16 prose lines of 1300 px took 600 MB), its speed per
+# column no longer does beyond a few lines.
+RECOGNIZE_BATCH_COLUMNS = 4096
 
 _TASKS = ("Det", "Cls", "Rec")
 
@@ -51,7 +54,9 @@ def width_batches(crops: Sequence[np.ndarray]) -> list[list[int]]:
     batches: list[list[int]] = []
     for index in sorted(range(len(crops)), key=widths.__getitem__):
         batch = batches[-1] if batches else []
-        if not batch or len(batch) == RECOGNIZE_BATCH or widths[index] > RECOGNIZE_WIDTH_SPREAD * widths[batch[0]]:
+        # Sorted by width, the crop added is the widest: the batch pads to it.
+        too_many = (len(batch) + 1) * widths[index] > RECOGNIZE_BATCH_COLUMNS
+        if not batch or too_many or widths[index] > RECOGNIZE_WIDTH_SPREAD * widths[batch[0]]:
             batches.append([index])
         else:
             batch.append(index)
