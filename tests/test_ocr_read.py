@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from gxllm.ocr.page import DETECT_DPI, MIN_CONFIDENCE, _detect, _ink, _read
+from gxllm.ocr.page import DETECT_DPI, MIN_CONFIDENCE, _detect, _ink, _missed_ink, _read
+from gxllm.tables.geometry import Rule
 
 UNIT = 200 / 72
 
@@ -79,3 +80,20 @@ def test_a_confident_piece_is_read_once() -> None:
     piece = (498.0, 498.0, 522.0, 530.0)
     assert _read(colour, ink, [piece], engine, margin=4.0) == [(piece, "0", 0.95)]
     assert [shapes for shapes in engine.recognized if shapes] == [[(41, 33, 3)]]
+
+
+def test_ink_the_detector_missed_is_found_glyph_by_glyph_or_cell_by_cell() -> None:
+    gray = np.full((1000, 1000), 255, dtype=np.uint8)
+    gray[100:120, 100:112] = 0  # a lone digit of an unruled table, not detected
+    gray[100:120, 300:312] = 0  # a digit the detector found
+    gray[100:120, 314:326] = 0  # ... and ink touching it: part of what it read
+    gray[400:420, 500:510] = 0  # two pieces of one ruled cell, not detected
+    gray[400:420, 516:526] = 0
+    gray[400:420, 700:712] = 0  # ink in a ruled cell whose text was found
+    gray[600:605, 100:104] = 0  # a speck
+    gray[700:900, 100:300] = 0  # a seal or a figure: no text
+    found = [(298.0, 98.0, 313.0, 122.0), (690.0, 395.0, 705.0, 425.0)]
+    rules = [Rule((480, 380, 800, 380)), Rule((480, 440, 800, 440))]
+    rules += [Rule((x, 380, x, 440)) for x in (480, 600, 800)]
+    missed = _missed_ink(_ink(gray), rules, found, UNIT)
+    assert sorted(missed) == [(100.0, 100.0, 112.0, 120.0), (500.0, 400.0, 526.0, 420.0)]

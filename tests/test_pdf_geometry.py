@@ -6,6 +6,7 @@ from gxllm.ocr.digits import repair_numeric_cell
 from gxllm.tables.geometry import (
     PageLayout,
     Rule,
+    TextLine,
     Word,
     document_rows,
     find_grids,
@@ -90,6 +91,53 @@ def test_unruled_table_joins_wrapped_labels_to_their_values() -> None:
     ]
     lines = [to_line(row) for row in document_rows([layout_page(1, 800, words, [])])]
     assert [line.text for line in lines] == ["1.申请人无正当理由逾期不补正申请\t3\t0\t3", "2.重复申请\t1\t0\t1"]
+
+
+def ocr_word(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
+    return Word(text, (x0, top, x1, bottom), 0.99)
+
+
+def test_ocr_boxes_of_wrapped_labels_in_neighbouring_columns_do_not_chain_rows() -> None:
+    # OCR boxes (as read from a scanned unruled table, in points) are taller
+    # than the glyphs: the group label 无法提供 wraps beside the row labels,
+    # and each piece overlaps the rows above and below it.
+    words = [
+        ocr_word("(四)", 119.6, 320.5, 142.0, 332.8),
+        ocr_word("2.没有现成信息需要", 155.9, 325.7, 240.2, 338.7),
+        ocr_word("2", 266.6, 332.2, 277.2, 344.5),
+        ocr_word("无法提", 115.0, 330.9, 146.6, 344.5),
+        ocr_word("另行制作", 156.5, 337.4, 196.7, 350.4),
+        ocr_word("供", 113.0, 339.3, 130.2, 356.9),
+        ocr_word("3.补正后申请内容仍", 156.5, 354.3, 240.2, 367.3),
+        ocr_word("1", 267.9, 361.5, 275.8, 371.9),
+        ocr_word("不明确", 155.9, 365.4, 187.5, 379.0),
+    ]
+    lines = group_lines(words)
+    assert not any({"2", "1"} <= {w.text for w in line} for line in lines)
+    rows = [to_line(row).text for row in document_rows([layout_page(3, 842, words, [])])]
+    assert rows == ["(四)无法提供\t2.没有现成信息需要另行制作\t2", "3.补正后申请内容仍不明确\t1"]
+
+
+def test_a_heading_below_an_unruled_table_is_not_taken_for_a_wrapped_label() -> None:
+    words = [
+        ocr_word("信息内容", 74.2, 333.6, 115.2, 349.2),
+        ocr_word("本年收费金额（单位：万元）", 313.5, 335.5, 427.3, 346.6),
+        ocr_word("2.29", 404.1, 351.9, 428.6, 366.2),
+        ocr_word("行政事业性收费", 74.8, 352.5, 141.6, 365.6),
+        ocr_word("三、收到和处理政府信息公开申请情况", 74.8, 373.4, 281.8, 388.5),
+    ]
+    rows = [to_line(row).text for row in document_rows([layout_page(2, 842, words, [])])]
+    assert rows[-1] == "三、收到和处理政府信息公开申请情况"
+
+
+def test_page_numbers_in_the_margins_are_dropped_even_as_a_faded_scan_reads_them() -> None:
+    body = ocr_word("正文", 74, 400, 120, 412)
+    for number in ("- 4 -", ".4-", "-3.", "第4页", "4/12"):
+        layout = layout_page(4, 842, [ocr_word(number, 280, 815, 310, 827), body], [])
+        assert [b.text for b in layout.blocks if isinstance(b, TextLine)] == ["正文"], number
+    # The same number in the body is text, not furniture.
+    layout = layout_page(4, 842, [ocr_word(".4-", 280, 430, 310, 442), body], [])
+    assert [b.text for b in layout.blocks if isinstance(b, TextLine)] == ["正文", ".4-"]
 
 
 def test_table_continued_on_next_page_rejoins_a_row_split_by_the_break() -> None:

@@ -47,6 +47,10 @@ _CROP_MARGIN = 1.5
 # blank margins (a third of an A4 page) cost nothing.
 DETECT_DPI = 110
 _DETECT_MARGIN = 12.0
+# Unread ink closer than this (points) across is one piece (the digits of a
+# number); ink taller than _LARGEST_GLYPH (points) is no text (a seal, a figure).
+_GLYPH_JOIN = 2.0
+_LARGEST_GLYPH = 24.0
 # A row or column of the page with fewer inked pixels than this holds specks.
 _SPECK_PIXELS = 3
 
@@ -252,20 +256,39 @@ def _ink_box(ink: np.ndarray, box: Box) -> Box | None:
     return (float(x0 + xs.min()), float(top + ys.min()), float(x0 + xs.max() + 1), float(top + ys.max() + 1))
 
 
-def _missed_cells(ink: np.ndarray, rules: list[Rule], found: list[Box], unit: float) -> list[Box]:
-    """The ink of table cells the detector left empty (a lone faded digit in a
-    narrow cell is the text it misses most), each to be read on its own."""
-    inset = _CROP_MARGIN * unit
-    out = []
-    for grid in find_grids(rules, unit):
-        for cell in grid.cells:
-            x0, top, x1, bottom = cell.box
-            if any(x0 <= (b[0] + b[2]) / 2 <= x1 and top <= (b[1] + b[3]) / 2 <= bottom for b in found):
-                continue
-            box = _ink_box(ink, (x0 + inset, top + inset, x1 - inset, bottom - inset))
-            if box is not None:
-                out.append(box)
-    return out
+def _missed_ink(ink: np.ndarray, rules: list[Rule], found: list[Box], unit: float) -> list[Box]:
+    """Glyph-sized ink the detector left unread, each piece to be read on its
+    own: a lone faded digit (a 0 beside wider numbers) is the text it misses
+    most. Ink inside one ruled cell is one piece; a ruled cell the detector
+    found text in is left as read, and so is any ink that touches a found box.
+    """
+    joined = cv2.dilate(ink, np.ones((1, max(1, int(_GLYPH_JOIN * unit))), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    found_boxes = np.array(found, dtype=np.float64).reshape(-1, 4)
+    cells = [cell.box for grid in find_grids(rules, unit) for cell in grid.cells]
+    pieces: dict[tuple[str, int], Box] = {}
+    for index, (x, y, w, h, _area) in enumerate(stats[1:count]):
+        if not _SMALLEST_GLYPH <= h <= _LARGEST_GLYPH * unit:
+            continue
+        touches = (found_boxes[:, 0] <= x + w) & (found_boxes[:, 2] >= x) & (found_boxes[:, 1] <= y + h) & (found_boxes[:, 3] >= y)
+        if touches.any():
+            continue
+        box = _ink_box(ink, (float(x), float(y), float(x + w), float(y + h)))
+        if box is None:
+            continue
+        cx, cy = x + w / 2, y + h / 2
+        cell = next((i for i, c in enumerate(cells) if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
+        if cell is None:
+            pieces[("ink", index)] = box
+            continue
+        x0, top, x1, bottom = cells[cell]
+        if any(x0 <= (b[0] + b[2]) / 2 <= x1 and top <= (b[1] + b[3]) / 2 <= bottom for b in found):
+            continue
+        known = pieces.get(("cell", cell))
+        pieces[("cell", cell)] = box if known is None else (
+            min(known[0], box[0]), min(known[1], box[1]), max(known[2], box[2]), max(known[3], box[3])
+        )
+    return list(pieces.values())
 
 
 def _read(image: np.ndarray, ink: np.ndarray, pieces: list[Box], engine: OcrEngine, margin: float) -> list[tuple[Box, str, float]]:
@@ -319,7 +342,7 @@ def read_page(image: np.ndarray, engine: OcrEngine, unit: float | None) -> PageT
         boxes = [(width - 1 - b[2], height - 1 - b[3], width - 1 - b[0], height - 1 - b[1]) for b in boxes]
         rules = [Rule((width - 1 - r.box[2], height - 1 - r.box[3], width - 1 - r.box[0], height - 1 - r.box[1])) for r in rules]
     pieces = [piece for box in boxes for piece in _split_at_rules(box, rules, margin)]
-    pieces += _missed_cells(ink, rules, pieces, unit)
+    pieces += _missed_ink(ink, rules, pieces, unit)
     words = [
         Word(text.strip(), piece, confidence)
         for piece, text, confidence in _read(colour, ink, pieces, engine, margin)

@@ -44,10 +44,15 @@ RUN_GAP = 5.0
 # In an unruled table's label area, a gap this wide (text heights) separates a
 # group label from the row label beside it.
 LABEL_GAP = 0.5
-# Page numbers printed in the top or bottom margin ("- 3 -", "第3页", "3/12").
-_PAGE_NUMBER = re.compile(r"^[\s\-—–_－]*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*共?\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[\s\-—–_－]*$")
+# Page numbers printed in the top or bottom margin ("- 3 -", "第3页", "3/12"),
+# with the dashes a faded scan reads as dots or commas (".3-").
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–_－.·•,，。~]*(?:第\s*\d+\s*页(?:\s*[,，/共]\s*共?\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[\s\-—–_－.·•,，。~]*$"
+)
 _MARGIN_SHARE = 0.08
 _NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+# How a row label (or a report heading) begins: 一、 （一） 1.
+_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
@@ -163,9 +168,11 @@ def _is_cjk(char: str) -> bool:
 def group_lines(words: Sequence[Word]) -> list[list[Word]]:
     """Words grouped into text lines (top to bottom), each left to right.
 
-    A word joins a line when its vertical centre falls inside the line's
-    band; the band is the union of its words, so a tall word does not swallow
-    the next line.
+    A word joins a line when its vertical centre falls inside the line's band
+    (the union of its words) and the line's centre falls inside the word: OCR
+    boxes are taller than the glyphs, and in an unruled table the wrapped
+    labels of neighbouring columns overlap, so either test alone would chain
+    rows together.
     """
     lines: list[list[Word]] = []
     bands: list[tuple[float, float]] = []
@@ -173,7 +180,8 @@ def group_lines(words: Sequence[Word]) -> list[list[Word]]:
         center = word.center[1]
         for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
             top, bottom = bands[index]
-            if top <= center <= bottom:
+            line_center = statistics.fmean(w.center[1] for w in lines[index])
+            if top <= center <= bottom and word.box[1] <= line_center <= word.box[3]:
                 lines[index].append(word)
                 bands[index] = (min(top, word.box[1]), max(bottom, word.box[3]))
                 break
@@ -382,9 +390,16 @@ def _runs(lines: list[TextLine]) -> list[tuple[int, int]]:
             if _is_value_line(lines[first - 1]) or lines[first - 1].box[2] >= value_left:
                 break
             first -= 1
-        if last + 1 < len(lines) and not _is_value_line(lines[last + 1]) and lines[last + 1].box[2] < value_left:
-            if lines[last + 1].box[1] - lines[last].box[3] < 0.8 * height:
-                last += 1
+        # A line that opens with its own number (a heading, the next label) starts something new.
+        below = lines[last + 1] if last + 1 < len(lines) else None
+        if (
+            below
+            and not _is_value_line(below)
+            and below.box[2] < value_left
+            and not _ENUMERATED.match(below.text)
+            and below.box[1] - lines[last].box[3] < 0.8 * height
+        ):
+            last += 1
         if last - first >= 1:
             out.append((first, last))
     return out
@@ -439,10 +454,11 @@ def _unruled_grid(lines: list[TextLine]) -> Grid:
     xs = sorted(xs) + [max(w.box[2] for line in lines for w in line.words)]
     cells = []
     for (row, column), parts in sorted(by_cell.items()):
-        parts.sort(key=lambda p: (p[0].box[1], p[0].box[0]))
         words = [w for p in parts for w in p]
         cell = Cell(box=_union([w.box for w in words]), row=row, col=column, words=words)
-        cell.text = _join_cell_lines([join_words(p, columns=False) for p in parts])
+        # Read as a cell's own lines: OCR boxes of a label wrapped in a narrow
+        # column can share a table line and overlap across.
+        cell.text = _join_cell_lines([join_words(line, columns=False) for line in group_lines(words)])
         known = [w.confidence for w in words if w.confidence is not None]
         cell.confidence = min(known) if known else None
         cells.append(cell)
