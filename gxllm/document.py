@@ -70,14 +70,24 @@ class NormalizedText(BaseModel):
     text: str
     line_starts: list[int]
     lines: list[Line] = Field(description="the source lines, for page and box look-up")
+    kind: SourceKind = Field("text", description="what the document was read from")
 
     def line_index(self, offset: int) -> int:
         from bisect import bisect_right
 
         return max(0, bisect_right(self.line_starts, offset) - 1)
 
-    def evidence(self, start: int, end: int, method: str = "text", note: str | None = None) -> Evidence:
-        """Evidence for ``text[start:end]``, with the page and box of its line."""
+    def _method(self, line: Line | None) -> str:
+        if line is not None and line.confidence is not None:
+            return "ocr"
+        return "html" if self.kind == "html" else "text"
+
+    def evidence(self, start: int, end: int, method: str | None = None, note: str | None = None) -> Evidence:
+        """Evidence for ``text[start:end]``, with the page and box of its line.
+
+        ``method`` defaults to how the line itself was read: ``ocr`` for a line
+        OCR gave (it carries a confidence), else ``html`` or ``text``.
+        """
         index = self.line_index(start)
         line = self.lines[index] if self.lines else None
         box = line.box if line else None
@@ -94,7 +104,7 @@ class NormalizedText(BaseModel):
             page=line.page if line else None,
             box=box,
             confidence=confidence,
-            method=method,  # type: ignore[arg-type]
+            method=method or self._method(line),  # type: ignore[arg-type]
             note=note,
         )
 

@@ -42,4 +42,4 @@ def normalize(document: Document, settings: Settings | None = None) -> Normalize
     for line in lines:
         starts.append(offset)
         offset += len(line) + 1
-    return NormalizedText(text="\n".join(lines), line_starts=starts, lines=document.lines)
+    return NormalizedText(text="\n".join(lines), line_starts=starts, lines=document.lines, kind=document.kind)

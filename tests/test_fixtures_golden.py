@@ -29,3 +29,5 @@ def test_fixture_equals_gold(case):
         if record.cell(path) != want
     }
     assert wrong == {}
+    # Each value says how its line was read.
+    assert got.evidence["section3.new.total"].method == ("html" if case.source.suffix.lower() != ".txt" else "text")

@@ -37,7 +37,7 @@ def test_born_digital_pdf_gives_every_cell(path: Path) -> None:
     wrong = [p for p in gold.spec.cell_paths() if extraction.record.cell(p) != gold.cell(p)]
     assert wrong == []
     evidence = extraction.evidence["section3.new.total"]
-    assert evidence.page is not None and evidence.box is not None
+    assert evidence.page is not None and evidence.box is not None and evidence.method == "text"
 
 
 def test_section3_rows_come_out_as_tab_separated_cells_with_boxes() -> None:
