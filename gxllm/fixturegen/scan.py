@@ -93,7 +93,11 @@ def multipage_tiff(pages: list[Image.Image], dpi: int = SCAN_DPI) -> bytes:
 # (born-digital case of gxllm.fixturegen.pdf.CASES, style, container): fixtures/scans.
 CASES: tuple[tuple[tuple[str, str, bool], str, str], ...] = (
     (("lianyun-gov-2024", "grid", False), "scan-clean", ".pdf"),
+    (("lianyun-gov-2024", "grid", False), "scan-degraded", ".pdf"),
+    (("haian-kjj-2019", "grid-serif", True), "scan-clean", ".tif"),
     (("haian-kjj-2019", "grid-serif", True), "scan-degraded", ".pdf"),
+    (("lianyun-kjj-2024", "open", True), "scan-clean", ".pdf"),
+    (("lianyun-kjj-2024", "open", True), "scan-degraded", ".pdf"),
     (("yindu-kjj-2024", "grid", True), "scan-turned", ".tif"),
 )
 
