@@ -233,6 +233,25 @@ def test_page_numbers_inside_a_table_are_not_cells(lianyun):
     assert_same_cells(got, lianyun)
 
 
+def test_labels_with_one_misread_character_are_found_and_say_so(lianyun):
+    # OCR misreads: 收→攻, 秘→泌, 另→男 (each phrase is four characters or more).
+    text = render(lianyun).replace("本年新收", "本年新攻").replace("国家秘密", "国家泌密").replace("另行制作", "男行制作")
+    got, evidence = read(text)
+    assert_same_cells(got, lianyun)
+    note = evidence["section3.new.total"].note
+    assert note is not None and "本年新攻" in note and "一、本年新收政府信息公开申请数量" in note
+    assert "国家泌密" in (evidence["section3.withheld_state_secret.other"].note or "")
+    assert evidence["section3.carried_over.total"].note is None  # read as printed
+
+
+def test_a_short_label_is_never_matched_loosely(lianyun):
+    # Two characters (总计) are too few: one wrong leaves nothing that names the row.
+    text = render(lianyun).replace("（七）总计", "（七）总汁")
+    got, evidence = read(text)
+    assert got.cell("section3.total.total") is None
+    assert "not found" in (evidence["section3.total.total"].note or "")
+
+
 def test_thousands_separators_and_full_width_digits(lianyun):
     text = render(lianyun).replace("行政许可 18858", "行政许可 １８，８５８")
     got, evidence = read(text)

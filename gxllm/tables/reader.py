@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import regex
 from pydantic import BaseModel, Field
 
 from gxllm.document import Segmented
@@ -28,6 +29,10 @@ from gxllm.template import TEMPLATES, OTHER_GROUP_PATTERN, Column, Row, SumRule,
 
 # Candidate digit splits looked at per row before giving up.
 _MAX_SPLITS = 20000
+# A row label phrase not found as printed (OCR misread a character) is looked
+# for with one character substituted, when it is long enough that it still
+# names its row alone.
+_FUZZY_MIN_CHARS = 4
 _OTHER_GROUP = "(六)其他处理"
 
 
@@ -92,6 +97,7 @@ class Anchor:
     row: Row | None  # None: the 2021 （六）其他处理 group heading
     start: int
     end: int
+    read_as: str | None = None  # the label phrase as printed, when one character differs
 
 
 def _projection(tokens: list[Token]) -> tuple[str, list[int]]:
@@ -109,15 +115,23 @@ def _compact_label(label: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
 
 
-def _label_start(projected: str, match: re.Match[str], label: str) -> int:
+def _label_start(projected: str, start: int, pattern: str, label: str) -> int:
     """Where the row's label begins: a match of "总计" in "(七)总计" is moved
     back over "(七)", so numbers printed inside a broken label stay with it."""
-    inside = re.search(match.re.pattern, label)
+    inside = re.search(pattern, label)
     prefix = label[: inside.start()] if inside else ""
     for length in range(len(prefix), 0, -1):
-        if projected[max(0, match.start() - length) : match.start()] == prefix[-length:]:
-            return match.start() - length
-    return match.start()
+        if projected[max(0, start - length) : start] == prefix[-length:]:
+            return start - length
+    return start
+
+
+def _label_matches(pattern: str, projected: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, misread phrase or None) of each place the row's label phrase is printed."""
+    exact = [(m.start(), m.end(), None) for m in re.finditer(pattern, projected)]
+    if exact or re.escape(pattern) != pattern or len(pattern) < _FUZZY_MIN_CHARS:
+        return exact
+    return [(m.start(), m.end(), m.group()) for m in regex.finditer(f"(?:{pattern}){{s<=1}}", projected)]
 
 
 def find_anchors(tokens: list[Token], rows: list[Row | None], patterns: list[str]) -> list[Anchor]:
@@ -130,8 +144,8 @@ def find_anchors(tokens: list[Token], rows: list[Row | None], patterns: list[str
     for row, pattern in zip(rows, patterns, strict=True):
         label = _compact_label(row.label if row else _OTHER_GROUP)
         matches = [
-            Anchor(row, offsets[_label_start(projected, m, label)], offsets[m.end() - 1] + 1)
-            for m in re.finditer(pattern, projected)
+            Anchor(row, offsets[_label_start(projected, start, pattern, label)], offsets[end - 1] + 1, read_as)
+            for start, end, read_as in _label_matches(pattern, projected)
         ]
         updated = list(chains)
         for anchor in matches:
@@ -406,9 +420,10 @@ def _paths(section: str, rows: list[Row]) -> list[str]:
 
 def read_rows(
     table: Table, template: Template, tokens: list[Token]
-) -> tuple[list[Choice], list[str], dict[str, tuple[int, int]]]:
-    """Choices for every row of a labelled table (sections 二 and 三), and each
-    found row's span of text."""
+) -> tuple[list[Choice], list[str], dict[str, tuple[int, int]], dict[str, str]]:
+    """Choices for every row of a labelled table (sections 二 and 三), each
+    found row's span of text, and a note for each row found by a label
+    printed (or OCR'd) with one character wrong."""
     section = table.section
     rows, patterns = _row_patterns(table, template)
     anchors = find_anchors(tokens, rows, patterns) if tokens else []
@@ -444,13 +459,18 @@ def read_rows(
             else:
                 choices.append(_block_choice(block, section, group))
         unread.update({row.key: f"no values found for row {row.label!r}" for row in pending})
+    misread = {
+        a.row.key: f"row label found as {a.read_as!r}: one character differs from {a.row.label!r}"
+        for a in anchors
+        if a.row is not None and a.read_as is not None
+    }
     found = {a.row.key for a in anchors if a.row is not None}
     unread.update({row.key: f"row label {row.label!r} not found" for row in table.rows if row.key not in found})
     for key, note in unread.items():
         if notes and key.startswith("other_"):
             note = f"{_OTHER_GROUP} printed as one row; this sub-row is not in the report"
         choices.append(_null_choice([table.row(key)], section, note))
-    return choices, notes, spans
+    return choices, notes, spans, misread
 
 
 def read_section4(table: Table, tokens: list[Token]) -> Choice:
@@ -470,6 +490,7 @@ def read_tables(segmented: Segmented) -> TablesResult:
     choices: list[Choice] = []
     notes: list[str] = []
     spans: dict[tuple[str, str], tuple[int, int]] = {}
+    label_notes: dict[tuple[str, str], str] = {}
     for table, number in ((template.section2, 2), (template.section3, 3), (template.section4, 4)):
         section = segmented.sections.get(number)
         tokens = tokenize(text, section.start, section.end) if section else []
@@ -481,10 +502,11 @@ def read_tables(segmented: Segmented) -> TablesResult:
             choices.append(read_section4(table, tokens))
             spans.update({("section4", row.key): (section.start, section.end) for row in table.rows})
         else:
-            table_choices, table_notes, row_spans = read_rows(table, template, tokens)
+            table_choices, table_notes, row_spans, misread = read_rows(table, template, tokens)
             choices.extend(table_choices)
             notes.extend(table_notes)
             spans.update({(table.section, key): span for key, span in row_spans.items()})
+            label_notes.update({(table.section, key): note for key, note in misread.items()})
     reading = resolve(choices, sum_rules(template))
     evidence: dict[str, Evidence] = {}
     unread: dict[tuple[str, str], None] = {}
@@ -492,6 +514,9 @@ def read_tables(segmented: Segmented) -> TablesResult:
         record.set_cell(path, cell.value)
         evidence[path] = _evidence(segmented, cell)
         section, row_key, _column = path.split(".")
+        if (section, row_key) in label_notes:
+            note = "; ".join(n for n in (evidence[path].note, label_notes[(section, row_key)]) if n)
+            evidence[path] = evidence[path].model_copy(update={"note": note})
         if cell.value is None and cell.token is None and _unread(cell) and (section, row_key) in spans:
             unread[(section, row_key)] = None
     unsettled = [RowSpan(section=s, row=r, start=spans[(s, r)][0], end=spans[(s, r)][1]) for s, r in unread]
