@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # PDFs and scans (gxllm.read.pdf, gxllm.read.image, gxllm.ocr)
     max_pages: int = Field(300, description="PDFs and TIFFs with more pages are refused")
     max_page_pixels: int = Field(60_000_000, description="a page image (or a PDF page at ocr_dpi) larger than this is refused")
+    max_inflated_bytes: int = Field(
+        256 * 1024 * 1024,
+        description="a PDF whose compressed streams (contents, fonts, object streams; not image pixels) inflate to more in all is refused as a decompression bomb",
+    )
     ocr_dpi: int = Field(200, description="resolution PDF pages without a text layer are rendered at for OCR")
     ocr_engine: str = Field("rapidocr", description="OCR engine; rapidocr runs PP-OCR models shipped in its wheel")
     ocr_threads: int = Field(2, description="CPU threads for OCR inference")

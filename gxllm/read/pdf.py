@@ -25,6 +25,7 @@ from gxllm.document import Box, Document
 from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
 from gxllm.ocr import get_engine
 from gxllm.ocr.page import read_page
+from gxllm.read.pdf_limits import check_pdf_limits
 from gxllm.settings import Settings
 from gxllm.tables.geometry import PageLayout, Rule, Word, document_rows, layout_page, to_line
 
@@ -102,6 +103,7 @@ def _page_count(data: bytes) -> int | None:
 def read_pdf(path: Path, settings: Settings) -> Document:
     """Read every page of a PDF into lines; tables become one line per row."""
     data = path.read_bytes()
+    check_pdf_limits(data, settings)  # before PDFium or pdfminer inflates anything
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
