@@ -6,12 +6,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    import onnxruntime
+from gxllm.ocr.sessions import cpu_session
 
 # Images are detected at the size given (callers scale them; the detector only
 # rounds sides to multiples of 32), up to this longest side.
@@ -63,21 +62,21 @@ def width_batches(crops: Sequence[np.ndarray]) -> list[list[int]]:
     return batches
 
 
-def _session(model: Path, threads: int) -> onnxruntime.InferenceSession:
-    import onnxruntime as ort
+def bundled_model(section: Any, model_root: Path) -> Path:
+    """The ONNX file under ``model_root`` for a task section (Det, Cls, Rec) of
+    RapidOCR's config: the wheel ships them in its ``models`` folder."""
+    from rapidocr.inference_engine.base import FileInfo, InferSession
 
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    # Idle inference threads sleep instead of spinning: the cores are shared
-    # (batch workers, other jobs), and spinning threads burn their time.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    # onnxruntime's memory arena (RapidOCR turns it off) keeps freed tensors
-    # for the next batch instead of allocating them again: 10% less CPU.
-    options.enable_cpu_mem_arena = True
-    return ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    url = InferSession.get_model_url(
+        FileInfo(
+            engine_type=section.engine_type,
+            ocr_version=section.ocr_version,
+            task_type=section.task_type,
+            lang_type=section.lang_type,
+            model_type=section.model_type,
+        )
+    )["model_dir"]
+    return model_root / Path(url).name
 
 
 class RapidOcrEngine:
@@ -86,7 +85,6 @@ class RapidOcrEngine:
     def __init__(self, threads: int = 2) -> None:
         from omegaconf import flag_override
         from rapidocr import RapidOCR
-        from rapidocr.inference_engine.base import FileInfo, InferSession
 
         self._ocr = RapidOCR(
             params={
@@ -105,16 +103,7 @@ class RapidOcrEngine:
         with flag_override(config, "allow_objects", True):
             for task in _TASKS:
                 section = config[task]
-                model = InferSession.get_model_url(
-                    FileInfo(
-                        engine_type=section.engine_type,
-                        ocr_version=section.ocr_version,
-                        task_type=section.task_type,
-                        lang_type=section.lang_type,
-                        model_type=section.model_type,
-                    )
-                )["model_dir"]
-                section.session = _session(Path(config.Global.model_root_dir) / Path(model).name, threads)
+                section.session = cpu_session(bundled_model(section, Path(config.Global.model_root_dir)), threads)
         # Loaded now, once per process, rather than inside the first page
         # (RapidOCR loads each model on first use).
         self._ocr._load_det_model()
