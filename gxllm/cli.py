@@ -20,6 +20,7 @@ from gxllm.evaluate.cli import eval_command
 from gxllm.export.cli import export_command
 from gxllm.service.cli import serve_command, users_app
 from gxllm.llm.cli import models_app
+from gxllm.ocr.cli import ocr_app
 from gxllm.validate.cli import validate_command
 
 app = typer.Typer(
@@ -96,6 +97,7 @@ app.command("eval")(eval_command)
 app.command("export")(export_command)
 app.command("validate")(validate_command)
 app.add_typer(models_app, name="models")
+app.add_typer(ocr_app, name="ocr")
 app.command("serve")(serve_command)
 app.add_typer(users_app, name="users")
 

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
         description="a PDF whose compressed streams (contents, fonts, object streams; not image pixels) inflate to more in all is refused as a decompression bomb",
     )
     ocr_dpi: int = Field(200, description="resolution PDF pages without a text layer are rendered at for OCR")
-    ocr_engine: str = Field("rapidocr", description="OCR engine; rapidocr runs PP-OCR models shipped in its wheel")
+    ocr_engine: str = Field("rapidocr", description="OCR engine: rapidocr runs PP-OCR models shipped in its wheel; paddleocr needs ocr_model_dir")
+    ocr_model_dir: Path | None = Field(None, description="paddleocr's model folders (det, rec, textline_ori), written by `gxllm ocr paddle-models DIR`")
     ocr_threads: int = Field(2, description="CPU threads for OCR inference")
 
 
