@@ -107,7 +107,7 @@ def test_config_without_model_name_is_refused(tmp_path: Path) -> None:
 def test_engine_without_paddleocr_says_what_to_install(models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # None in sys.modules makes the import fail as if the package were absent.
     monkeypatch.setitem(sys.modules, "paddleocr", None)
-    with pytest.raises(UnsupportedInput, match=r"^GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package .*: pip install paddleocr$"):
+    with pytest.raises(UnsupportedInput, match=r"^GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package .*: pip install 'gxllm\[paddleocr\]'$"):
         PaddleOcrEngine(models)
 
 

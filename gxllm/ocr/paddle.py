@@ -76,7 +76,7 @@ class PaddleOcrEngine:
             from paddleocr import TextDetection, TextLineOrientationClassification, TextRecognition
         except ImportError as error:
             raise UnsupportedInput(
-                f"GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package ({error.name} is not installed): pip install paddleocr"
+                f"GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package ({error.name} is not installed): pip install 'gxllm[paddleocr]'"
             ) from error
         # PaddleX's onnxruntime sessions keep idle threads spinning (its
         # options cannot turn that off): recognition took a quarter more CPU
