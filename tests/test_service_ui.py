@@ -15,6 +15,7 @@ from PIL import Image
 from gxllm.pipeline import extract, read_normalized
 from gxllm.service.app import create_app
 from gxllm.service.pages import RENDER_SCALE
+from gxllm.service.throttle import LoginThrottle
 from gxllm.store import open_store, store_extraction
 from gxllm.validate import validate
 from tests.conftest import FIXTURES
@@ -81,6 +82,35 @@ def test_a_wrong_password_or_a_forged_form_does_not_log_in(app: FastAPI) -> None
         forged = client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": "forged"})
         assert forged.status_code == 401 and "登录表单已失效" in forged.text
         assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_repeated_wrong_passwords_lock_that_name_out_for_a_while(app: FastAPI) -> None:
+    with TestClient(app) as client:
+        token = _csrf(client.get("/login").text)
+        for _ in range(5):
+            wrong = client.post("/login", data={"username": "alice", "password": "guess", "csrf_token": token})
+            assert wrong.status_code == 401
+        # Locked: even the right password is not checked now.
+        locked = client.post("/login", data={"username": "Alice", "password": PASSWORD, "csrf_token": token})
+        assert locked.status_code == 429 and "登录失败次数过多，请 15 分钟后再试" in locked.text
+        assert client.get("/", follow_redirects=False).status_code == 303
+        other = client.post("/login", data={"username": "bob", "password": PASSWORD, "csrf_token": token})
+        assert other.status_code == 200 and other.url.path == "/"
+
+
+def test_the_login_throttle_forgets_failures_outside_its_window_and_after_a_success() -> None:
+    now = [0.0]
+    throttle = LoginThrottle(max_failures=2, window_s=60, clock=lambda: now[0])
+    throttle.failed("alice", "10.0.0.1")
+    now[0] = 30.0
+    throttle.failed("alice", "10.0.0.1")
+    assert throttle.wait_s("ALICE", "10.0.0.1") == 30.0
+    assert throttle.wait_s("alice", "10.0.0.2") == 0.0
+    now[0] = 60.0
+    assert throttle.wait_s("alice", "10.0.0.1") == 0.0  # the first failure left the window
+    throttle.failed("alice", "10.0.0.1")
+    throttle.succeeded("alice", "10.0.0.1")
+    assert throttle.wait_s("alice", "10.0.0.1") == 0.0
 
 
 def test_log_in_goes_back_only_to_this_site(app: FastAPI) -> None:

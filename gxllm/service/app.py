@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gxllm.service import names
 from gxllm.service.jobs import Jobs
+from gxllm.service.throttle import LoginThrottle
 from gxllm.settings import Settings, get_settings
 from gxllm.store import open_store
 
@@ -121,6 +122,7 @@ def create_app(db_url: str | None = None, *, uploads: Path | None = None, settin
     app.state.sessions = sessions
     app.state.jobs = jobs
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     app.state.templates = templates()
 
     @app.middleware("http")

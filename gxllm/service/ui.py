@@ -7,6 +7,7 @@ too (the answer is then a redirect or a whole page).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
@@ -28,6 +29,7 @@ from gxllm.service.auth import (
 from gxllm.service.jobs import job_view
 from gxllm.service.pages import flagged_boxes, render_page, source_file
 from gxllm.service.queue import QueueFilters, load_queue, next_open_record
+from gxllm.service.throttle import LoginThrottle
 from gxllm.service.review import (
     BadCorrection,
     BadDecision,
@@ -107,10 +109,12 @@ def login_page(request: Request, session: Db, next: str = "/") -> Response:
     return _login_form(request, next=next)
 
 
-def _login_form(request: Request, *, next: str, username: str = "", error: str | None = None) -> Response:
+def _login_form(
+    request: Request, *, next: str, username: str = "", error: str | None = None, status_code: int = 401
+) -> Response:
     token = login_csrf(request)
     context = {"next": _safe_next(next), "username": username, "error": error, "csrf_token": token}
-    response = _render(request, "login.html", context, status_code=401 if error else 200)
+    response = _render(request, "login.html", context, status_code=status_code if error else 200)
     set_login_csrf(response, token)
     return response
 
@@ -126,9 +130,17 @@ def login(
 ) -> Response:
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         return _login_form(request, next=next, username=username, error="登录表单已失效，请重新输入")
+    throttle: LoginThrottle = request.app.state.login_throttle
+    client = request.client.host if request.client else ""
+    wait_s = throttle.wait_s(username, client)
+    if wait_s > 0:
+        error = f"登录失败次数过多，请 {math.ceil(wait_s / 60)} 分钟后再试"
+        return _login_form(request, next=next, username=username, error=error, status_code=429)
     user = authenticate(session, username, password)
     if user is None:
+        throttle.failed(username, client)
         return _login_form(request, next=next, username=username, error="用户名或密码不正确")
+    throttle.succeeded(username, client)
     response = RedirectResponse(_safe_next(next), status_code=303)
     start_session(session, user, response, secure=request.url.scheme == "https")
     session.commit()
