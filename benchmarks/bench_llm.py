@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from gxllm.evaluate.metrics import ItemScore, score_items
 from gxllm.llm.client import LlmClient
 from gxllm.llm.runtimes import load_runtime
 from gxllm.llm.tasks import refine_narrative
+from gxllm.memory import peak_rss_mib
 from gxllm.narrative import Narrative, extract_narrative
 from gxllm.normalize import normalize
 from gxllm.read import read_document
@@ -67,7 +67,7 @@ def run_one(runtime_kind: str, model: str, seeds: Path) -> dict:
         "tokens_in_per_doc": usage.tokens_in / documents,
         "tokens_out_per_doc": usage.tokens_out / documents,
         "calls_per_doc": usage.calls / documents,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mib": peak_rss_mib(),
         "f1": refined.f1,
         "f1_rules": rules.f1,
         "fees_right": f"{fees_right}/{documents}",

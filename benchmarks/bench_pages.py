@@ -5,7 +5,7 @@ Usage: python benchmarks/bench_pages.py [--pages N] [--threads T]
 Renders one generated report (the fixtures' born-digital grid layout: prose
 pages and table pages), reads it by its text layer, then reads the same pages
 as a 200-dpi image-only scan by OCR. Each reading runs in a fresh process, so
-its peak resident memory (ru_maxrss) is its own; OCR models are loaded before
+its peak resident memory (VmHWM) is its own; OCR models are loaded before
 the clock starts and their loading is shown apart. CPU seconds count every
 thread of the process: on a machine shared with other work they are the
 steadier figure, wall seconds the one the goal is set in.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import random
-import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ import pypdfium2 as pdfium
 from gxllm.fixturegen.pdf import pdf_case
 from gxllm.fixturegen.scan import STYLES, image_pdf, scan
 from gxllm.fixturegen.seeds import load_seeds
+from gxllm.memory import peak_rss_mib
 from gxllm.ocr import get_engine
 from gxllm.read.pdf import read_pdf
 from gxllm.settings import Settings
@@ -52,7 +52,7 @@ def _read(path: Path, settings: Settings, ocr: bool) -> Reading:
     wall, cpu = time.perf_counter(), time.process_time()
     document = read_pdf(path, settings)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     return Reading(document.pages, wall, cpu, peak, load)
 
 

@@ -203,11 +203,12 @@ def test_extract_names_each_bomb_writes_nothing_and_stays_small(tmp_path: Path) 
         files[-1].write_bytes(bomb(kind, tmp_path))
     out = tmp_path / "out"
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "from gxllm.cli import app\n"
+        "from gxllm.memory import peak_rss_mib\n"
         "try:\n    app(sys.argv[1:])\n"
         "except SystemExit as done:\n    code = done.code\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "print(int(peak_rss_mib()))\n"  # its own peak, not pytest's
         "sys.exit(code)\n"
     )
     result = subprocess.run(

@@ -6,8 +6,6 @@ be tested with fakes and run on the real ones alike.
 
 from __future__ import annotations
 
-import resource
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +27,7 @@ from gxllm.evaluate.metrics import (
 )
 from gxllm.evaluate.perturb import Change, apply_change, plan_changes
 from gxllm.evaluate.results import Alarm, CaseResult, ChangeOutcome, EvalReport, WrongCell, summarise
+from gxllm.memory import peak_rss_mib
 from gxllm.record import Evidence, Extraction, Flag, Record
 
 
@@ -51,11 +50,6 @@ class Stages:
         from gxllm.validate import validate
 
         return cls(extract=extract, validate=validate)
-
-
-def peak_rss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, KiB on Linux
 
 
 def _alarm(flag: Flag) -> Alarm:

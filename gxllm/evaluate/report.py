@@ -84,7 +84,7 @@ def summary_tables(report: EvalReport) -> list[SummaryTable]:
             ("measure", "value"),
             [("per document", seconds(t.seconds_per_document))]
             + [(f"  {stage}", seconds(value)) for stage, value in t.by_stage.items()]
-            + [("total", seconds(t.seconds_total)), ("peak memory", f"{s.peak_rss_mib:.0f} MiB (ru_maxrss)")],
+            + [("total", seconds(t.seconds_total)), ("peak memory", f"{s.peak_rss_mib:.0f} MiB (VmHWM)")],
         )
     )
     tables.append(

@@ -17,7 +17,7 @@ from gxllm.evaluate.perturb import CHANGE_KINDS, Change
 from gxllm.record import Evidence, Number
 
 STAGES = ("read", "tables", "narrative", "llm", "validate")
-MEMORY_MEASURE = "resource.getrusage ru_maxrss: the process's resident-memory high-water mark"
+MEMORY_MEASURE = "VmHWM (Linux; ru_maxrss elsewhere): the process's own resident-memory high-water mark"
 
 
 class WrongCell(BaseModel):
