@@ -233,15 +233,26 @@ def test_page_numbers_inside_a_table_are_not_cells(lianyun):
     assert_same_cells(got, lianyun)
 
 
-def test_labels_with_one_misread_character_are_found_and_say_so(lianyun):
-    # OCR misreads: 收→攻, 秘→泌, 另→男 (each phrase is four characters or more).
+def test_labels_with_misread_characters_are_found_and_say_so(lianyun):
+    # OCR misreads: 收→攻, 秘→泌, 另→男 (one in a phrase of four or five
+    # characters), 举报→学设 (two in a phrase of six).
     text = render(lianyun).replace("本年新收", "本年新攻").replace("国家秘密", "国家泌密").replace("另行制作", "男行制作")
+    text = text.replace("信访举报投诉", "信访学设投诉")
     got, evidence = read(text)
     assert_same_cells(got, lianyun)
     note = evidence["section3.new.total"].note
     assert note is not None and "本年新攻" in note and "一、本年新收政府信息公开申请数量" in note
     assert "国家泌密" in (evidence["section3.withheld_state_secret.other"].note or "")
+    assert "信访学设投诉" in (evidence["section3.rejected_petition.total"].note or "")
     assert evidence["section3.carried_over.total"].note is None  # read as printed
+
+
+def test_a_list_number_that_lost_its_full_stop_stays_with_its_label(lianyun):
+    # OCR dropped the dot of "1." before 申请人…: "1" is no cell of the row above.
+    text = render(lianyun, lambda label, cells: "\t".join([label, *cells]))
+    text = text.replace("1.申请人无正当理由", "1申请人无正当理由")
+    got, _ = read(text)
+    assert_same_cells(got, lianyun)
 
 
 def test_a_short_label_is_never_matched_loosely(lianyun):

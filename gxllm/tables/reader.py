@@ -29,10 +29,11 @@ from gxllm.template import TEMPLATES, OTHER_GROUP_PATTERN, Column, Row, SumRule,
 
 # Candidate digit splits looked at per row before giving up.
 _MAX_SPLITS = 20000
-# A row label phrase not found as printed (OCR misread a character) is looked
-# for with one character substituted, when it is long enough that it still
-# names its row alone.
+# A row label phrase not found as printed (OCR misread characters) is looked
+# for with one character in three substituted, when it is long enough (four
+# characters) that what is left still names its row alone.
 _FUZZY_MIN_CHARS = 4
+_FUZZY_SHARE = 3
 _OTHER_GROUP = "(六)其他处理"
 
 
@@ -131,7 +132,8 @@ def _label_matches(pattern: str, projected: str) -> list[tuple[int, int, str | N
     exact = [(m.start(), m.end(), None) for m in re.finditer(pattern, projected)]
     if exact or re.escape(pattern) != pattern or len(pattern) < _FUZZY_MIN_CHARS:
         return exact
-    return [(m.start(), m.end(), m.group()) for m in regex.finditer(f"(?:{pattern}){{s<=1}}", projected)]
+    fuzzy = f"(?:{pattern}){{s<={len(pattern) // _FUZZY_SHARE}}}"
+    return [(m.start(), m.end(), m.group()) for m in regex.finditer(fuzzy, projected)]
 
 
 def find_anchors(tokens: list[Token], rows: list[Row | None], patterns: list[str]) -> list[Anchor]:
@@ -423,7 +425,7 @@ def read_rows(
 ) -> tuple[list[Choice], list[str], dict[str, tuple[int, int]], dict[str, str]]:
     """Choices for every row of a labelled table (sections 二 and 三), each
     found row's span of text, and a note for each row found by a label
-    printed (or OCR'd) with one character wrong."""
+    printed (or OCR'd) with characters wrong."""
     section = table.section
     rows, patterns = _row_patterns(table, template)
     anchors = find_anchors(tokens, rows, patterns) if tokens else []
@@ -460,7 +462,7 @@ def read_rows(
                 choices.append(_block_choice(block, section, group))
         unread.update({row.key: f"no values found for row {row.label!r}" for row in pending})
     misread = {
-        a.row.key: f"row label found as {a.read_as!r}: one character differs from {a.row.label!r}"
+        a.row.key: f"row label found as {a.read_as!r}, which differs from {a.row.label!r} in a character or two"
         for a in anchors
         if a.row is not None and a.read_as is not None
     }

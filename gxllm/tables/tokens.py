@@ -39,6 +39,9 @@ _NULL_CELL = re.compile(r"(?:[—\-]+|/|无)")
 _MARKER_AFTER = re.compile(r"[.、](?!\d)")
 # "2024年", "6条": a number with a unit is prose, not a cell.
 _UNIT_AFTER = re.compile(r"\s*[年月日号条项款件个次元%]")
+# "1申请人…": a label's list marker whose full stop an OCR lost; a cell's
+# number is never run into the Chinese text after it.
+_CJK_AFTER = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_label_number(piece: str, start: int, end: int) -> bool:
@@ -48,7 +51,7 @@ def _is_label_number(piece: str, start: int, end: int) -> bool:
         return True
     if before.endswith("(") and after.startswith(")"):
         return True
-    return bool(_MARKER_AFTER.match(after) or _UNIT_AFTER.match(after))
+    return bool(_MARKER_AFTER.match(after) or _UNIT_AFTER.match(after) or _CJK_AFTER.match(after))
 
 
 def _scan(piece: str, offset: int) -> list[Token]:
