@@ -255,12 +255,23 @@ def test_a_list_number_that_lost_its_full_stop_stays_with_its_label(lianyun):
     assert_same_cells(got, lianyun)
 
 
-def test_a_short_label_is_never_matched_loosely(lianyun):
-    # Two characters (总计) are too few: one wrong leaves nothing that names the row.
-    text = render(lianyun).replace("（七）总计", "（七）总汁")
+def test_a_label_misread_beyond_one_character_in_three_is_not_found(lianyun):
+    # "(七)总计" read as "总汁": four of its six characters wrong or lost.
+    text = render(lianyun).replace("（七）总计", "总汁")
     got, evidence = read(text)
     assert got.cell("section3.total.total") is None
     assert "not found" in (evidence["section3.total.total"].note or "")
+
+
+def test_a_whole_label_is_found_between_its_neighbours_when_its_phrase_is_lost(lianyun):
+    # OCR lost 明确 (the phrase 仍不明确 is gone) and misread 申请 in a label of
+    # 13 characters; it is still the only text between rows 2 and 4 of （四）.
+    text = render(lianyun).replace("3.补正后申请内容仍不明确", "3.补正后中请内容仍不")
+    text = text.replace("（七）总计", "（七）总汁")
+    got, evidence = read(text)
+    assert_same_cells(got, lianyun)
+    assert "3.补正后中请内容仍不" in (evidence["section3.unavailable_unclear.total"].note or "")
+    assert "总汁" in (evidence["section3.total.total"].note or "")
 
 
 def test_thousands_separators_and_full_width_digits(lianyun):

@@ -14,6 +14,7 @@ stay null and the evidence says why. No value is ever made up.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -161,7 +162,38 @@ def find_anchors(tokens: list[Token], rows: list[Row | None], patterns: list[str
             else:
                 updated.append(candidate)
         chains = updated
-    return chains[-1] if chains else []
+    return _between_anchors(chains[-1] if chains else [], rows, projected, offsets)
+
+
+def _between_anchors(anchors: list[Anchor], rows: list[Row | None], projected: str, offsets: list[int]) -> list[Anchor]:
+    """Rows whose label phrase was not found, looked for by their whole label
+    between the rows found before and after them (one character in three may
+    be misread, dropped or added: an OCR'd label can lose its phrase's words)."""
+    if not anchors:
+        return anchors
+    found = {id(a.row) for a in anchors}
+    out: list[Anchor] = []
+    index = 0  # projected position where the next row may begin
+    for row in rows:
+        if id(row) in found:
+            anchor = next(a for a in anchors if a.row is row)
+            out.append(anchor)
+            index = bisect.bisect_left(offsets, anchor.end)
+            continue
+        if row is None:
+            continue
+        later = [a for a in anchors if a.start > (offsets[index - 1] if index else -1)]
+        stop = bisect.bisect_left(offsets, later[0].start) if later else len(projected)
+        label = _compact_label(row.label)
+        if len(label) < _FUZZY_MIN_CHARS or stop <= index:
+            continue
+        fuzzy = f"(?:{regex.escape(label)}){{e<={len(label) // _FUZZY_SHARE}}}"
+        match = regex.search(fuzzy, projected, pos=index, endpos=stop, flags=regex.BESTMATCH)
+        if match is None:
+            continue
+        out.append(Anchor(row, offsets[match.start()], offsets[match.end() - 1] + 1, match.group()))
+        index = match.end()
+    return out
 
 
 # ------------------------------------------------------------------ values
