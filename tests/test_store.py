@@ -272,6 +272,59 @@ def test_two_reviewers_from_the_same_version_cannot_both_write(store_url: str, s
         assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
 
 
+def _year_before(extraction: Extraction, *, other_column_off_by: int) -> Extraction:
+    """The same agency's report of the year before, whose 结转下年度 equals this
+    year's 上年结转 except in the ``other`` column (off by ``other_column_off_by``)."""
+    record = extraction.record.model_copy(deep=True)
+    record.year = extraction.record.year - 1  # type: ignore[operator]
+    for column in ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"):
+        carried = extraction.record.cell(f"section3.carried_over.{column}")
+        record.set_cell(f"section3.carried_forward.{column}", carried + (other_column_off_by if column == "other" else 0))
+    source = extraction.source.model_copy(update={"sha256": "0" * 64, "path": "last-year.txt"})
+    return extraction.model_copy(update={"record": record, "source": source, "flags": []})
+
+
+def _cross_year_cells(session, sha256: str) -> list[list[str]]:
+    document = find_document(session, sha256)
+    return [flag.cells for flag in document.current_version.flags if flag.rule == "CROSS_YEAR"]
+
+
+@pytest.mark.parametrize("last_year_first", [True, False], ids=["last-year-first", "this-year-first"])
+def test_cross_year_is_checked_in_the_store_whichever_year_arrives_first(
+    store_url: str, seed_extraction: Extraction, last_year_first: bool
+) -> None:
+    sessions = open_store(store_url)
+    last_year = _year_before(seed_extraction, other_column_off_by=2)
+    order = [last_year, seed_extraction] if last_year_first else [seed_extraction, last_year]
+    for extraction in order:
+        with sessions.begin() as session:
+            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
+    with sessions() as session:
+        assert _cross_year_cells(session, seed_extraction.source.sha256) == [["section3.carried_over.other"]]
+        assert _cross_year_cells(session, last_year.source.sha256) == []
+        this_year = find_document(session, seed_extraction.source.sha256)
+        assert this_year.review_status == "open"
+        # Told of a change it did not make itself only when it was there first.
+        assert this_year.version == (1 if last_year_first else 2)
+
+
+def test_a_correction_of_last_year_settles_this_years_cross_year_flag(store_url: str, seed_extraction: Extraction) -> None:
+    sessions = open_store(store_url)
+    last_year = _year_before(seed_extraction, other_column_off_by=2)
+    with sessions.begin() as session:
+        for extraction in (seed_extraction, last_year):
+            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
+        alice = add_user(session, "alice", "hash-a")
+    with sessions.begin() as session:
+        document = find_document(session, last_year.source.sha256)
+        value = seed_extraction.record.cell("section3.carried_over.other")
+        correct(session, document.id, expected_version=document.version, cell="section3.carried_forward.other",
+                value=value, reviewer=alice, reason="原文为此数")
+    with sessions() as session:
+        assert _cross_year_cells(session, seed_extraction.source.sha256) == []
+        assert find_document(session, seed_extraction.source.sha256).review_status == "clean"
+
+
 def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: str, seed_extraction: Extraction) -> None:
     sessions, document_id, version, alice, _ = _stored_flagged(store_url, seed_extraction)
     for cell, value in (("section3.nope.total", 1), ("section3.new.total", "many")):

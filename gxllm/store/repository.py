@@ -29,7 +29,7 @@ from gxllm.store.models import (
     User,
     utcnow,
 )
-from gxllm.validate import validate
+from gxllm.validate import cross_year_flags, validate
 
 # Decisions that settle a flag for good; a correction instead makes a new version, re-validated.
 CLOSING_DECISIONS = ("confirmed_source", "dismissed")
@@ -161,6 +161,7 @@ def store_extraction(
     document.text = text
     _point_at(document, version)
     document.review_status = "open" if extraction.flags else "clean"
+    check_neighbouring_years(session, document)
     return document
 
 
@@ -249,6 +250,65 @@ def _point_at(document: Document, version: RecordVersion) -> None:
     document.year = version.record.get("year")
     document.template = version.record.get("template")
     document.updated_at = utcnow()
+
+
+# -- the same agency's other years -------------------------------------------------------------
+
+
+def _record_of(session: Session, agency: str, year: int, *, besides: Document) -> Document | None:
+    """The agency's document of ``year`` with a record (the latest stored, if there are several)."""
+    return session.scalar(
+        select(Document)
+        .where(Document.agency == agency, Document.year == year, Document.current_version_id.is_not(None))
+        .where(Document.id != besides.id)
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
+def _recheck_cross_year(session: Session, document: Document, previous: Document | None) -> bool:
+    """Make the CROSS_YEAR flags of ``document``'s record those against ``previous``'s record;
+    whether they changed. Flags kept keep their decisions (decisions follow fingerprints)."""
+    version = document.current_version
+    assert version is not None
+    flags: list[Flag] = []
+    if previous is not None and previous.current_version is not None:
+        flags = cross_year_flags(
+            Record.model_validate(version.record),
+            previous=Record.model_validate(previous.current_version.record),
+            evidence={k: Evidence.model_validate(v) for k, v in version.evidence.items()},
+            source_text=document.text,
+        )
+    wanted = {flag.fingerprint for flag in flags}
+    stale = [row for row in version.flags if row.rule == "CROSS_YEAR" and row.fingerprint not in wanted]
+    have = {row.fingerprint for row in version.flags if row.rule == "CROSS_YEAR"}
+    new = [flag for flag in flags if flag.fingerprint not in have]
+    for row in stale:
+        version.flags.remove(row)
+    position = max((row.position for row in version.flags), default=-1) + 1
+    version.flags.extend(
+        FlagRow(position=position + i, **flag.model_dump(mode="json")) for i, flag in enumerate(new)
+    )
+    if stale or new:
+        session.flush()
+        refresh_review_status(session, document)
+    return bool(stale or new)
+
+
+def check_neighbouring_years(session: Session, document: Document) -> None:
+    """CROSS_YEAR between ``document``'s current record and the same agency's
+    records of the year before and the year after, whichever arrived first.
+
+    A record the next year's check changes is a change to that document: its
+    version goes up, so a reviewer looking at it is told it changed.
+    """
+    if document.current_version is None or document.agency is None or document.year is None:
+        return
+    session.flush()
+    _recheck_cross_year(session, document, _record_of(session, document.agency, document.year - 1, besides=document))
+    following = _record_of(session, document.agency, document.year + 1, besides=document)
+    if following is not None and _recheck_cross_year(session, following, document):
+        following.version += 1
 
 
 def refresh_review_status(session: Session, document: Document) -> None:
@@ -410,6 +470,7 @@ def correct(
     _point_at(document, version)
     session.flush()
     refresh_review_status(session, document)
+    check_neighbouring_years(session, document)
     return row
 
 

@@ -22,7 +22,7 @@ from gxllm.validate import (
 )
 from gxllm.validate.context import Context
 
-__all__ = ["validate"]
+__all__ = ["cross_year_flags", "validate"]
 
 # Order of the report: what the record lacks, its form, the tables' sums, the
 # prose, the fee statement, last year, and finally each misread value.
@@ -47,3 +47,16 @@ def validate(
     """
     ctx = Context(record=record, evidence=evidence or {}, source_text=source_text, raw=raw, previous=previous)
     return [flag for family in _FAMILIES for flag in family.check(ctx)]
+
+
+def cross_year_flags(
+    record: Record,
+    *,
+    previous: Record,
+    evidence: dict[str, Evidence] | None = None,
+    source_text: str | None = None,
+) -> list[Flag]:
+    """The CROSS_YEAR findings alone: for a store that learns the same agency's
+    other year after ``record`` was validated."""
+    ctx = Context(record=record, evidence=evidence or {}, source_text=source_text, raw=None, previous=previous)
+    return cross_year.check(ctx)
