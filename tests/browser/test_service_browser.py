@@ -52,6 +52,7 @@ def _decide_current(page: Page) -> str:
             done = "corrected"
         elif current.locator(".badge.kind").inner_text() != "原文错误":
             page.keyboard.press("d")
+            expect(current.locator("input.dismiss-reason")).to_be_focused()
             page.keyboard.type("核对原文，无误")
             page.keyboard.press("Enter")
             done = "dismissed"
