@@ -171,28 +171,24 @@ def _between_anchors(anchors: list[Anchor], rows: list[Row | None], projected: s
     be misread, dropped or added: an OCR'd label can lose its phrase's words)."""
     if not anchors:
         return anchors
-    found = {id(a.row) for a in anchors}
     out: list[Anchor] = []
-    index = 0  # projected position where the next row may begin
+    following = 0  # the next found anchor, in template order
+    begin = 0  # projected position where the next row may begin
     for row in rows:
-        if id(row) in found:
-            anchor = next(a for a in anchors if a.row is row)
-            out.append(anchor)
-            index = bisect.bisect_left(offsets, anchor.end)
+        if following < len(anchors) and anchors[following].row is row:
+            out.append(anchors[following])
+            begin = bisect.bisect_left(offsets, anchors[following].end)
+            following += 1
             continue
-        if row is None:
-            continue
-        later = [a for a in anchors if a.start > (offsets[index - 1] if index else -1)]
-        stop = bisect.bisect_left(offsets, later[0].start) if later else len(projected)
-        label = _compact_label(row.label)
-        if len(label) < _FUZZY_MIN_CHARS or stop <= index:
+        end = bisect.bisect_left(offsets, anchors[following].start) if following < len(anchors) else len(projected)
+        label = _compact_label(row.label) if row else ""
+        if len(label) < _FUZZY_MIN_CHARS or end <= begin:
             continue
         fuzzy = f"(?:{regex.escape(label)}){{e<={len(label) // _FUZZY_SHARE}}}"
-        match = regex.search(fuzzy, projected, pos=index, endpos=stop, flags=regex.BESTMATCH)
-        if match is None:
-            continue
-        out.append(Anchor(row, offsets[match.start()], offsets[match.end() - 1] + 1, match.group()))
-        index = match.end()
+        match = regex.search(fuzzy, projected, pos=begin, endpos=end, flags=regex.BESTMATCH)
+        if match is not None:
+            out.append(Anchor(row, offsets[match.start()], offsets[match.end() - 1] + 1, match.group()))
+            begin = match.end()
     return out
 
 
