@@ -14,7 +14,7 @@ from PIL import Image
 
 from gxllm.pipeline import extract, read_normalized
 from gxllm.service.app import create_app
-from gxllm.service.pages import RENDER_SCALE
+from gxllm.service.pages import RENDER_SCALE, render_page
 from gxllm.service.throttle import LoginThrottle
 from gxllm.store import open_store, store_extraction
 from gxllm.validate import validate
@@ -242,6 +242,20 @@ def test_a_pdf_record_shows_its_page_with_the_flagged_box(alice: TestClient, rev
     assert image.getpixel((round((x0 + x1) / 2), round(y0 - 30))) != (179, 38, 30)
     assert alice.get(f"/records/{record_id}/pages/99.png").status_code == 404
     assert alice.get(f"/records/{review_store.ids[HAIAN]}/pages/1.png").status_code == 404  # a text report has no pages
+
+
+def test_a_scanned_image_page_is_drawn_with_the_box_where_its_value_is(tmp_path: Path) -> None:
+    # Boxes of an image's evidence are in its own pixels; a 300-dpi scan wider
+    # than the review page is shrunk, and its box with it.
+    scan = tmp_path / "scan.png"
+    Image.new("RGB", (2800, 1000), "white").save(scan, dpi=(300, 300))
+    box = (1400.0, 500.0, 1600.0, 560.0)
+    png = render_page(scan, "image", 1, [box], max_pixels=60_000_000)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    shrink = 1400 / 2800
+    assert image.size == (1400, 500)
+    assert image.getpixel((round(1500 * shrink), round(500 * shrink) - 3)) == (179, 38, 30)  # the box's top edge
+    assert image.getpixel((round(1500 * shrink), round(500 * shrink) + 10)) == (255, 255, 255)
 
 
 def test_an_upload_from_the_page_is_followed_to_its_record(alice: TestClient, app: FastAPI) -> None:

@@ -1,8 +1,9 @@
 """Page images of PDF and scanned sources, with the boxes of flagged values drawn on them.
 
 A page is rendered from the stored source file and sent as a PNG made here:
-the file's own bytes are never sent back. Evidence boxes are in PDF points,
-origin top-left (:mod:`gxllm.read.pdf`, :mod:`gxllm.read.image`).
+the file's own bytes are never sent back. Evidence boxes are in PDF points
+for a PDF (:mod:`gxllm.read.pdf`) and in the image's own pixels for an image
+(:mod:`gxllm.read.image`), origin top-left.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from gxllm.document import Box
-from gxllm.read.image import _unit as pixels_per_point
 from gxllm.record import Evidence, Flag
 from gxllm.store import Document
 
@@ -62,12 +62,11 @@ def _image_page(path: Path, page: int) -> tuple[Image.Image, float]:
         if not 1 <= page <= getattr(image, "n_frames", 1):
             raise LookupError(f"第 {page} 页不存在")
         image.seek(page - 1)
-        scale = pixels_per_point(image)
         frame = image.convert("RGB")
     shrink = min(1.0, _MAX_WIDTH / frame.width)
     if shrink < 1.0:
         frame = frame.resize((round(frame.width * shrink), round(frame.height * shrink)))
-    return frame, scale * shrink
+    return frame, shrink
 
 
 def render_page(path: Path, kind: str, page: int, boxes: list[Box], max_pixels: int) -> bytes:
