@@ -72,34 +72,37 @@ def _plan(session: Session, inputs: list[Path], retry_failed: bool) -> _Plan:
     return _Plan(tasks, paths, unreadable, len(done), 0 if retry_failed else len(failed))
 
 
-def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths: list[str]) -> int:
-    """One document, one transaction: its record, flags and paths (or its failure) and the run's counts.
-
-    Returns the document's pages (0 for a failure)."""
+def store_outcome(session: Session, run: Run, outcome: Outcome, paths: list[str]) -> int:
+    """One finished document into the store: its record, flags and paths (or
+    its failure) and the run's counts. Returns its pages (0 for a failure)."""
     extraction = outcome.extraction()
-    with sessions.begin() as session:
-        run = session.get_one(Run, run_id)
-        if extraction is None:
-            record_failure(
-                session,
-                path=outcome.task.path,
-                stage=outcome.stage or "extract",
-                error_type=outcome.error_type or "Error",
-                message=outcome.message or "",
-                sha256=outcome.task.sha256,
-                size_bytes=outcome.task.size_bytes,
-                run=run,
-            )
-            run.failed += 1
-            return 0
-        document = store_extraction(
-            session, extraction, path=paths[0], size_bytes=outcome.task.size_bytes, text=outcome.text, run=run
+    if extraction is None:
+        record_failure(
+            session,
+            path=outcome.task.path,
+            stage=outcome.stage or "extract",
+            error_type=outcome.error_type or "Error",
+            message=outcome.message or "",
+            sha256=outcome.task.sha256,
+            size_bytes=outcome.task.size_bytes,
+            run=run,
         )
-        for path in paths[1:]:
-            add_path(session, document, path)
-        run.extracted += 1
-        run.pages += extraction.source.pages
-        return extraction.source.pages
+        run.failed += 1
+        return 0
+    document = store_extraction(
+        session, extraction, path=paths[0], size_bytes=outcome.task.size_bytes, text=outcome.text, run=run
+    )
+    for path in paths[1:]:
+        add_path(session, document, path)
+    run.extracted += 1
+    run.pages += extraction.source.pages
+    return extraction.source.pages
+
+
+def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths: list[str]) -> int:
+    """One document, one transaction (a kill loses only the documents in flight)."""
+    with sessions.begin() as session:
+        return store_outcome(session, session.get_one(Run, run_id), outcome, paths)
 
 
 def _outcomes(executor: ExecutorKind, tasks: list[Task], workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gxllm.batch.inputs import Task
+from gxllm.batch.runner import store_outcome
 from gxllm.batch.work import process
 from gxllm.service.uploads import store_upload
 from gxllm.settings import Settings
@@ -28,9 +29,7 @@ from gxllm.store import (
     User,
     find_document,
     finish_run,
-    record_failure,
     start_run,
-    store_extraction,
 )
 from gxllm.store.models import utcnow
 
@@ -127,20 +126,11 @@ class Jobs:
                 session.commit()
                 return
             outcome = process(Task(path=str(path), sha256=_sha256_of(run), size_bytes=path.stat().st_size))
-            extraction = outcome.extraction()
-            if extraction is None:
-                record_failure(
-                    session, path=str(path), stage=outcome.stage or "extract", error_type=outcome.error_type or "Error",
-                    message=outcome.message or "", sha256=_sha256_of(run), size_bytes=outcome.task.size_bytes, run=run,
-                )
-                run.failed = 1
-                finish_run(session, run, "failed")
-            else:
-                store_extraction(session, extraction, path=str(path), size_bytes=outcome.task.size_bytes,
-                                 text=outcome.text, run=run)
-                run.documents = run.extracted = 1
-                run.pages = extraction.source.pages
+            if store_outcome(session, run, outcome, [str(path)]):
+                run.documents = 1
                 finish_run(session, run)
+            else:
+                finish_run(session, run, "failed")
             session.commit()
 
 
