@@ -80,6 +80,15 @@ def test_command_writes_the_folders(tmp_path: Path) -> None:
     assert f"GXLLM_OCR_MODEL_DIR={tmp_path / 'models'}" in result.output
 
 
+def test_command_refuses_a_file_in_one_line_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "models"
+    target.write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ocr", "paddle-models", str(target)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"gxllm: {target}: is a file, not a folder to write the model folders into"
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
 def test_engine_without_model_dir_names_the_setting() -> None:
     with pytest.raises(UnsupportedInput, match=r"set GXLLM_OCR_MODEL_DIR \(write them with `gxllm ocr paddle-models DIR`\)"):
         get_engine(Settings(ocr_engine="paddleocr", ocr_model_dir=None))

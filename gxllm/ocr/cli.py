@@ -18,6 +18,9 @@ def paddle_models_command(
     target: Annotated[Path, typer.Argument(help="folder to write det/, rec/ and textline_ori/ into")],
 ) -> None:
     """Write PaddleOCR model folders from the models in the rapidocr wheel, for GXLLM_OCR_ENGINE=paddleocr."""
+    if target.exists() and not target.is_dir():
+        fail_line(target, "is a file, not a folder to write the model folders into")
+        raise typer.Exit(code=1)
     try:
         folders = write_paddle_models(target)
     except OSError as error:
