@@ -176,18 +176,21 @@ def group_lines(words: Sequence[Word]) -> list[list[Word]]:
     """
     lines: list[list[Word]] = []
     bands: list[tuple[float, float]] = []
+    center_sums: list[float] = []  # of each line's word centres, for its mean
     for word in sorted(words, key=lambda w: (w.center[1], w.box[0])):
         center = word.center[1]
         for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
             top, bottom = bands[index]
-            line_center = statistics.fmean(w.center[1] for w in lines[index])
+            line_center = center_sums[index] / len(lines[index])
             if top <= center <= bottom and word.box[1] <= line_center <= word.box[3]:
                 lines[index].append(word)
                 bands[index] = (min(top, word.box[1]), max(bottom, word.box[3]))
+                center_sums[index] += center
                 break
         else:
             lines.append([word])
             bands.append((word.box[1], word.box[3]))
+            center_sums.append(center)
     return [sorted(line, key=lambda w: w.box[0]) for line in lines]
 
 
