@@ -267,6 +267,13 @@ TEMPLATE_2019 = Template(
 
 TEMPLATES: dict[str, Template] = {"2019": TEMPLATE_2019, "2021": TEMPLATE_2021}
 
+# Where each table begins when its section heading is missing: the first
+# header every version prints (matched on the text as it stands).
+TABLE_OPENINGS: dict[int, str] = {
+    2: r"第二十条第\s*[（(]\s*一\s*[)）]\s*项",
+    3: r"[（(]\s*本列数据的勾稽关系|申请人情况",
+}
+
 
 def template_for_year(year: int) -> TemplateVersion:
     """The template a report on ``year`` should use (the TEMPLATE_YEAR rule)."""

@@ -255,9 +255,19 @@ def test_a_list_number_that_lost_its_full_stop_stays_with_its_label(lianyun):
     assert_same_cells(got, lianyun)
 
 
-def test_a_label_misread_beyond_one_character_in_three_is_not_found(lianyun):
-    # "(七)总计" read as "总汁": four of its six characters wrong or lost.
+def test_a_label_misread_beyond_one_character_in_three_is_found_by_its_place_and_says_so(lianyun):
+    # "(七)总计" read as "总汁": four of its six characters wrong or lost. Its
+    # line of cells still stands between 3.其他 and 四、结转下年度继续办理.
     text = render(lianyun).replace("（七）总计", "总汁")
+    got, evidence = read(text)
+    assert_same_cells(got, lianyun)
+    assert "taken by its place" in (evidence["section3.total.total"].note or "")
+    assert evidence["section3.carried_forward.total"].note is None
+
+
+def test_a_lost_label_among_rows_without_their_own_lines_stays_null(lianyun):
+    # One cell a line: no line of cells to place, so the row is not found.
+    text = render(lianyun, lambda label, cells: "\n".join([label, *cells])).replace("（七）总计", "总汁")
     got, evidence = read(text)
     assert got.cell("section3.total.total") is None
     assert "not found" in (evidence["section3.total.total"].note or "")

@@ -18,53 +18,35 @@ import bisect
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 from pydantic import BaseModel, Field
 
 from gxllm.document import Segmented
-from gxllm.record import Evidence, Number, Record
+from gxllm.record import Evidence, Record
+from gxllm.tables.lines import read_by_lines
+from gxllm.tables.resolve import Cell, Choice, Reading, resolve
+from gxllm.tables.rows import cell_paths, null_choice, parse_value, row_choice
 from gxllm.tables.tokens import Kind, Token, tokenize
-from gxllm.template import TEMPLATES, OTHER_GROUP_PATTERN, Column, Row, SumRule, Table, Template, sum_rules
+from gxllm.template import (
+    OTHER_GROUP_PATTERN,
+    TEMPLATES,
+    Row,
+    Table,
+    Template,
+    sum_rules,
+)
 
-# Candidate digit splits looked at per row before giving up.
-_MAX_SPLITS = 20000
 # A row label phrase not found as printed (OCR misread characters) is looked
 # for with one character in three substituted, when it is long enough (four
 # characters) that what is left still names its row alone.
 _FUZZY_MIN_CHARS = 4
 _FUZZY_SHARE = 3
 _OTHER_GROUP = "(六)其他处理"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One reading of one cell: a value with its token, or null with a reason."""
-
-    value: Number | None
-    token: Token | None = None
-    note: str | None = None
-    # The span of the token the value was cut from, when digits ran together.
-    part: tuple[int, int] | None = None
-
-
-Reading = dict[str, Cell]  # cell path -> cell
-
-
-@dataclass
-class Choice:
-    """The readings the text allows for some cells; the sums pick one."""
-
-    paths: list[str]
-    readings: list[Reading]
-    doubt: str  # why the cells stay null if the sums cannot choose
-
-
-@dataclass
-class TableReading:
-    cells: Reading = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+# A table printed one cell a line holds at least this many lines of one number.
+_MIN_LONE_NUMBERS = 12
+_LONE_NUMBER = re.compile(r"\s*-?\d[\d,.]*\s*")
 
 
 class RowSpan(BaseModel):
@@ -192,175 +174,18 @@ def _between_anchors(anchors: list[Anchor], rows: list[Row | None], projected: s
     return out
 
 
-# ------------------------------------------------------------------ values
+def lines_repeats_deleted(text: str) -> bool:
+    """Whether a converter deleted every line equal to the one before it.
 
-
-def parse_value(token: Token, kind: str) -> Cell:
-    """A cell from its printed token; a count must be a whole number."""
-    if token.kind in (Kind.NULL, Kind.EMPTY):
-        note = "empty cell" if token.kind is Kind.EMPTY else f"printed as {token.text!r}: no value"
-        return Cell(None, token if token.kind is Kind.NULL else None, note)
-    text = token.text.replace(",", "")
-    number = float(text) if "." in text else int(text)
-    if kind != "money" and isinstance(number, float):
-        if not number.is_integer():
-            return Cell(None, token, f"{token.text!r} is not a whole number")
-        number = int(number)
-    return Cell(number, token)
-
-
-def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, str, int]]]:
-    """Ways to cut run-together digits into ``needed`` numbers.
-
-    Each part is (source token, digits, offset in the token); a part never
-    starts with 0 unless it is 0.
+    Such a dump prints its table one cell a line, so the zeros of an
+    ordinary table would stand on consecutive lines; when many cells stand
+    alone on their lines and no two consecutive lines are equal, the
+    repeats were deleted (like ``uniq``).
     """
-
-    def cuts(text: str, parts: int) -> list[list[tuple[str, int]]]:
-        if parts == 1:
-            return [[(text, 0)]] if text == "0" or not text.startswith("0") else []
-        out = []
-        for i in range(1, len(text)):
-            head = text[:i]
-            if head != "0" and head.startswith("0"):
-                continue
-            for rest in cuts(text[i:], parts - 1):
-                out.append([(head, 0)] + [(t, o + i) for t, o in rest])
-        return out
-
-    splittable = [t for t in tokens if t.kind is Kind.VALUE and t.text.isdigit()]
-    extra = needed - len(tokens)
-    results: list[list[tuple[Token, str, int]]] = []
-    for distribution in itertools.product(range(extra + 1), repeat=len(splittable)):
-        if sum(distribution) != extra:
-            continue
-        per_token = dict(zip((id(t) for t in splittable), distribution, strict=True))
-        options = []
-        for token in tokens:
-            n = per_token.get(id(token), 0) + 1
-            options.append([[(token, text, at) for text, at in c] for c in cuts(token.text, n)] if n > 1 else [[(token, token.text, 0)]])
-        for combo in itertools.product(*options):
-            results.append([part for parts in combo for part in parts])
-            if len(results) > _MAX_SPLITS:
-                return results
-    return results
-
-
-def _row_cells(columns: tuple[Column, ...], tokens: list[Token]) -> tuple[list[list[Cell]], str]:
-    """Every reading of one row's cells that its tokens allow, and the doubt."""
-    k = len(columns)
-    values = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
-
-    def parsed(tokens_in_order: list[Token]) -> list[Cell]:
-        return [parse_value(t, c.kind) for t, c in zip(tokens_in_order, columns, strict=True)]
-
-    if len(values) == k:
-        return [parsed(values)], ""
-    if len(values) > k:
-        return [], f"{len(values)} values where the row has {k} cells"
-    cells_and_empties = [t for t in tokens if t.is_cell]
-    if len(cells_and_empties) > len(values):
-        # Empty cells around the values: every window of k cells that keeps
-        # all the values is a reading.
-        positions = [i for i, t in enumerate(cells_and_empties) if t.kind is not Kind.EMPTY]
-        readings = [
-            parsed(cells_and_empties[start : start + k])
-            for start in range(len(cells_and_empties) - k + 1)
-            if not positions or start <= positions[0] and positions[-1] < start + k
-        ]
-        if readings:
-            return readings, "empty cells could belong to more than one column"
-    splits = _digit_splits(values, k)
-    if not splits:
-        return [], f"{len(values)} values where the row has {k} cells"
-    readings = []
-    for split in splits:
-        cells = []
-        for (token, digits, at), column in zip(split, columns, strict=True):
-            if digits == token.text:
-                cells.append(parse_value(token, column.kind))
-            else:
-                part = (token.start + at, token.start + at + len(digits))
-                cells.append(Cell(int(digits), token, f"digits run together in {token.text!r}", part))
-        readings.append(cells)
-    return readings, f"digits run together: {len(splits)} ways to split them"
-
-
-def _row_choice(paths: list[str], columns: tuple[Column, ...], tokens: list[Token]) -> Choice:
-    readings, doubt = _row_cells(columns, tokens)
-    if not readings:
-        return Choice(paths, [{p: Cell(None, None, doubt) for p in paths}], doubt)
-    return Choice(paths, [dict(zip(paths, cells, strict=True)) for cells in readings], doubt)
-
-
-# ------------------------------------------------------------------ resolution
-
-
-def _score(values: dict[str, Number | None], rules: list[SumRule]) -> tuple[int, int]:
-    """(broken, holding) among the rules whose cells are all known."""
-    broken = holding = 0
-    for rule in rules:
-        operands = [values.get(p) for p in rule.paths]
-        if any(v is None for v in operands):
-            continue
-        if abs(sum(values[p] for p in rule.left) - sum(values[p] for p in rule.right)) < 1e-9:  # type: ignore[misc]
-            holding += 1
-        else:
-            broken += 1
-    return broken, holding
-
-
-def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
-    """Fix every choice with one reading; let the sums choose among the rest."""
-    result = TableReading()
-    pending = []
-    for choice in choices:
-        if len(choice.readings) == 1:
-            result.cells.update(choice.readings[0])
-        else:
-            pending.append(choice)
-    # Two passes: a choice settled in the first can decide one in the second.
-    for final in (False, True):
-        still = []
-        for choice in pending:
-            known = {p: c.value for p, c in result.cells.items()}
-            relevant = [r for r in rules if set(r.paths) & set(choice.paths)]
-            scored = []
-            for reading in choice.readings:
-                trial = dict(known)
-                trial.update({p: c.value for p, c in reading.items()})
-                broken, holding = _score(trial, relevant)
-                scored.append(((broken, -holding), reading))
-            best = min(score for score, _ in scored) if scored else None
-            winners = [r for s, r in scored if s == best]
-            if len(winners) == 1 or (winners and _agree(winners)):
-                result.cells.update(winners[0])
-            elif final or not scored:
-                result.cells.update(_doubtful(choice, winners))
-            else:
-                still.append(choice)
-        pending = still
-    return result
-
-
-def _agree(readings: list[Reading]) -> bool:
-    first = readings[0]
-    return all({p: c.value for p, c in r.items()} == {p: c.value for p, c in first.items()} for r in readings)
-
-
-def _doubtful(choice: Choice, winners: list[Reading]) -> Reading:
-    """Cells all readings agree on keep their value; the rest are null."""
-    cells: Reading = {}
-    for path in choice.paths:
-        options = {w[path].value for w in winners} if winners else set()
-        if len(options) == 1 and winners:
-            cells[path] = winners[0][path]
-        else:
-            cells[path] = Cell(None, None, f"{choice.doubt}; the table's sums cannot tell which")
-    return cells
-
-
-# ------------------------------------------------------------------ tables
+    lines = text.split("\n")
+    if any(a == b for a, b in itertools.pairwise(lines)):
+        return False
+    return sum(1 for line in lines if _LONE_NUMBER.fullmatch(line)) >= _MIN_LONE_NUMBERS
 
 
 def _row_patterns(table: Table, template: Template) -> tuple[list[Row | None], list[str]]:
@@ -409,7 +234,7 @@ def _runs(tokens: list[Token]) -> list[list[Token]]:
 
 def _block_choice(rows: list[Row], section: str, tokens: list[Token]) -> Choice:
     """Several row labels printed together, then all their numbers."""
-    paths = _paths(section, rows)
+    paths = cell_paths(section, rows)
     widths = {len(r.columns) for r in rows}
     values = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
     m = len(rows)
@@ -439,17 +264,8 @@ def _block_choice(rows: list[Row], section: str, tokens: list[Token]) -> Choice:
     return Choice(paths, [by_rows(), by_columns()], "rows printed as one block: row order or column order")
 
 
-def _null_choice(rows: list[Row], section: str, note: str) -> Choice:
-    paths = _paths(section, rows)
-    return Choice(paths, [{p: Cell(None, None, note) for p in paths}], note)
-
-
-def _paths(section: str, rows: list[Row]) -> list[str]:
-    return [f"{section}.{r.key}.{c.key}" for r in rows for c in r.columns]
-
-
 def read_rows(
-    table: Table, template: Template, tokens: list[Token]
+    table: Table, template: Template, tokens: list[Token], repeats_deleted: bool = False
 ) -> tuple[list[Choice], list[str], dict[str, tuple[int, int]], dict[str, str]]:
     """Choices for every row of a labelled table (sections 二 and 三), each
     found row's span of text, and a note for each row found by a label
@@ -472,6 +288,10 @@ def read_rows(
         order = list(zip(anchors, groups, strict=True))
         if labels_after:
             order.reverse()
+        if repeats_deleted and any(a.row is not None and not any(t.is_cell for t in g) for a, g in order):
+            # A row printed with no cells at all: this table leaves cells
+            # blank, and a blank and a deleted repeat print the same.
+            return _blank_cell_rows(table, order, anchors, spans)
         pending: list[Row] = []
         for anchor, group in order:
             has_cells = any(t.is_cell for t in group)
@@ -485,28 +305,60 @@ def read_rows(
             block = [*pending, anchor.row] if not labels_after else [anchor.row, *reversed(pending)]
             pending = []
             if len(block) == 1:
-                choices.append(_row_choice(_paths(section, block), block[0].columns, group))
+                choices.append(row_choice(cell_paths(section, block), block[0].columns, group, repeats_deleted))
             else:
                 choices.append(_block_choice(block, section, group))
         unread.update({row.key: f"no values found for row {row.label!r}" for row in pending})
-    misread = {
-        a.row.key: f"row label found as {a.read_as!r}, which differs from {a.row.label!r} in a character or two"
-        for a in anchors
-        if a.row is not None and a.read_as is not None
-    }
+    misread = {a.row.key: _misread_note(a) for a in anchors if a.row is not None and a.read_as is not None}
     found = {a.row.key for a in anchors if a.row is not None}
     unread.update({row.key: f"row label {row.label!r} not found" for row in table.rows if row.key not in found})
     for key, note in unread.items():
         if notes and key.startswith("other_"):
             note = f"{_OTHER_GROUP} printed as one row; this sub-row is not in the report"
-        choices.append(_null_choice([table.row(key)], section, note))
+        choices.append(null_choice([table.row(key)], section, note))
     return choices, notes, spans, misread
 
 
-def read_section4(table: Table, tokens: list[Token]) -> Choice:
+def _blank_cell_rows(
+    table: Table, order: list[tuple[Anchor, list[Token]]], anchors: list[Anchor], spans: dict[str, tuple[int, int]]
+) -> tuple[list[Choice], list[str], dict[str, tuple[int, int]], dict[str, str]]:
+    """A table whose converter deleted repeats and whose agency left cells
+    blank: only rows printed in full can be read."""
+    section = table.section
+    choices = []
+    seen = set()
+    for anchor, group in order:
+        if anchor.row is None:
+            continue
+        seen.add(anchor.row.key)
+        paths = cell_paths(section, [anchor.row])
+        values = [t for t in group if t.kind in (Kind.VALUE, Kind.NULL)]
+        if len(values) == len(anchor.row.columns):
+            choices.append(row_choice(paths, anchor.row.columns, group, repeats_deleted=False))
+        elif not values:
+            choices.append(null_choice([anchor.row], section, "row printed with no values: its cells are blank"))
+        else:
+            note = (
+                f"{len(values)} values printed for {len(anchor.row.columns)} cells in a table that leaves cells "
+                "blank and whose repeats were deleted: a blank and a deleted repeat cannot be told apart"
+            )
+            choices.append(null_choice([anchor.row], section, note))
+    for row in table.rows:
+        if row.key not in seen:
+            choices.append(null_choice([row], section, f"row label {row.label!r} not found"))
+    misread = {a.row.key: _misread_note(a) for a in anchors if a.row is not None and a.read_as is not None}
+    return choices, [], spans, misread
+
+
+def _misread_note(anchor: Anchor) -> str:
+    assert anchor.row is not None
+    return f"row label found as {anchor.read_as!r}, which differs from {anchor.row.label!r} in a character or two"
+
+
+def read_section4(table: Table, tokens: list[Token], repeats_deleted: bool = False) -> Choice:
     """Section 四 is one row of fifteen numbers under a two-level header."""
     columns = tuple(c for row in table.rows for c in row.columns)
-    return _row_choice(_paths("section4", list(table.rows)), columns, tokens)
+    return row_choice(cell_paths("section4", list(table.rows)), columns, tokens, repeats_deleted)
 
 
 def read_tables(segmented: Segmented) -> TablesResult:
@@ -517,6 +369,7 @@ def read_tables(segmented: Segmented) -> TablesResult:
     template = TEMPLATES[template_version]
     text = segmented.text.text
     record = Record.empty(template_version)
+    repeats_deleted = lines_repeats_deleted(text)
     choices: list[Choice] = []
     notes: list[str] = []
     spans: dict[tuple[str, str], tuple[int, int]] = {}
@@ -526,13 +379,17 @@ def read_tables(segmented: Segmented) -> TablesResult:
         tokens = tokenize(text, section.start, section.end) if section else []
         if section is None:
             note = f"section {number} not found"
-            choices.append(_null_choice(list(table.rows), table.section, note))
+            choices.append(null_choice(list(table.rows), table.section, note))
             notes.append(note)
         elif number == 4:
-            choices.append(read_section4(table, tokens))
+            choices.append(read_section4(table, tokens, repeats_deleted))
             spans.update({("section4", row.key): (section.start, section.end) for row in table.rows})
         else:
-            table_choices, table_notes, row_spans, misread = read_rows(table, template, tokens)
+            table_choices, table_notes, row_spans, misread = read_rows(table, template, tokens, repeats_deleted)
+            by_lines = read_by_lines(table, tokens)
+            if _readable(by_lines) > _readable(table_choices):
+                table_choices, misread = by_lines, {}
+                table_notes = [f"section {number}: rows read one line of cells each, in the template's order"]
             choices.extend(table_choices)
             notes.extend(table_notes)
             spans.update({(table.section, key): span for key, span in row_spans.items()})
@@ -551,6 +408,11 @@ def read_tables(segmented: Segmented) -> TablesResult:
             unread[(section, row_key)] = None
     unsettled = [RowSpan(section=s, row=r, start=spans[(s, r)][0], end=spans[(s, r)][1]) for s, r in unread]
     return TablesResult(record, evidence, notes, unsettled)
+
+
+def _readable(choices: list[Choice]) -> int:
+    """How many cells some reading of ``choices`` gives a value."""
+    return sum(1 for c in choices for p in c.paths if any(r[p].value is not None for r in c.readings))
 
 
 def _unread(cell: Cell) -> bool:

@@ -8,6 +8,7 @@ leaves no trace and the row is simply short.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +27,10 @@ class Token:
     text: str
     start: int
     end: int
+    # The token is its line's only text: a line a converter could have
+    # deleted as a repeat of the line before.
+    alone: bool = False
+    line: int = 0  # the line of the tokenized region it stands on
 
     @property
     def is_cell(self) -> bool:
@@ -37,41 +42,53 @@ _NULL_CELL = re.compile(r"(?:[—\-]+|/|无)")
 # "1.属于国家秘密", "3、其他", "3." alone: a list marker, part of the label. A
 # cell's number is never followed by a full stop that no digit follows.
 _MARKER_AFTER = re.compile(r"[.、](?!\d)")
-# "2024年", "6条": a number with a unit is prose, not a cell.
-_UNIT_AFTER = re.compile(r"\s*[年月日号条项款件个次元%]")
+# "2024年", "6条": a number with a unit is prose, not a cell. A yuan amount
+# ("33800元") is a money cell printed with its unit.
+_UNIT_AFTER = re.compile(r"\s*[年月日号条项款件个次%]")
+_YUAN_AFTER = re.compile(r"\s*万?元")
 # "1申请人…": a label's list marker whose full stop an OCR lost; a cell's
 # number is never run into the Chinese text after it.
 _CJK_AFTER = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _is_label_number(piece: str, start: int, end: int) -> bool:
-    """Whether ``piece[start:end]``, a number, is part of a label or of prose."""
+def _is_label_number(piece: str, start: int, end: int, following: str = "") -> bool:
+    """Whether ``piece[start:end]``, a number, is part of a label or of prose.
+
+    ``following`` is the line after a line holding only this number: crawler
+    dumps break prose at every span, so "2019" may stand alone between "（"
+    and "年起）".
+    """
     before, after = piece[:start], piece[end:]
     if before.endswith("第") or (before and before[-1].isascii() and before[-1].isalpha()):
         return True
+    if not after.strip() and not before.strip():
+        return bool(_UNIT_AFTER.match(following))
     if before.endswith("(") and after.startswith(")"):
         return True
+    if _YUAN_AFTER.match(after):
+        return False
     return bool(_MARKER_AFTER.match(after) or _UNIT_AFTER.match(after) or _CJK_AFTER.match(after))
 
 
-def _scan(piece: str, offset: int) -> list[Token]:
-    """Tokens of one cell (or one whole whitespace-separated line)."""
+def _scan(piece: str, offset: int, following: str = "") -> list[Token]:
+    """Tokens of one cell (or one whole whitespace-separated line, then
+    ``following`` is the start of the next line)."""
     tokens: list[Token] = []
     for word in re.finditer(r"\S+", piece):
         start = offset + word.start()
         if _NULL_CELL.fullmatch(word.group()):
             tokens.append(Token(Kind.NULL, word.group(), start, start + len(word.group())))
             continue
-        tokens.extend(_split_word(piece, word, offset))
+        tokens.extend(_split_word(piece, word, offset, following))
     return _merge_markers(tokens)
 
 
-def _split_word(piece: str, word: re.Match[str], offset: int) -> list[Token]:
+def _split_word(piece: str, word: re.Match[str], offset: int, following: str) -> list[Token]:
     tokens = []
     text = word.group()
     cursor = 0
     for number in _NUMBER.finditer(text):
-        is_label = _is_label_number(piece, word.start() + number.start(), word.start() + number.end())
+        is_label = _is_label_number(piece, word.start() + number.start(), word.start() + number.end(), following)
         start, end = number.start(), number.end()
         if text[start] == "-" and start > 0:
             start += 1  # a dash after text is a hyphen, not a sign
@@ -129,12 +146,17 @@ def _tab_cells(line: str) -> list[tuple[str, int]]:
 _PAGE_NUMBER = re.compile(r"\s*(?:[-—]\s*\d{1,4}\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*")
 
 
+# The line under a Markdown table's header: |---|:---:|.
+_MARKDOWN_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
+
+
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Tokens of ``text[start:end]``, offsets absolute in ``text``."""
     tokens: list[Token] = []
     offset = start
-    for line in text[start:end].split("\n"):
-        if _PAGE_NUMBER.fullmatch(line):
+    lines = text[start:end].split("\n")
+    for index, line in enumerate(lines):
+        if _PAGE_NUMBER.fullmatch(line) or _MARKDOWN_RULE.fullmatch(line):
             cells: list[tuple[str, int]] | None = []
         elif "|" in line:
             cells = _pipe_cells(line)
@@ -143,13 +165,16 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         else:
             cells = None
         if cells is None:
-            tokens.extend(_scan(line, offset))
+            following = next((n for n in lines[index + 1 :] if n.strip()), "")
+            scanned = _scan(line, offset, following)
+            alone = len(scanned) == 1 and scanned[0].is_cell
+            tokens.extend(dataclasses.replace(t, alone=alone, line=index) for t in scanned)
         else:
             for cell, at in cells:
                 if cell.strip():
-                    tokens.extend(_scan(cell, offset + at))
+                    tokens.extend(dataclasses.replace(t, line=index) for t in _scan(cell, offset + at))
                 else:
-                    tokens.append(Token(Kind.EMPTY, "", offset + at, offset + at))
+                    tokens.append(Token(Kind.EMPTY, "", offset + at, offset + at, line=index))
         offset += len(line) + 1
     return _headers_stay_text(tokens)
 
@@ -157,12 +182,14 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
 def _headers_stay_text(tokens: list[Token]) -> list[Token]:
     """A header printed one character a line (本 年 增 / 减, or （ 四 ） 无 法)
     can put a null marker on a line of its own: between two one-character
-    label tokens it is part of the label, not a cell."""
+    label tokens, or as the slash of 本年增/减 broken over three lines, it is
+    part of the label, not a cell."""
     out = list(tokens)
     for i in range(1, len(out) - 1):
         before, token, after = out[i - 1], out[i], out[i + 1]
-        if token.kind is Kind.NULL and len(token.text) == 1 and all(
-            t.kind is Kind.TEXT and len(t.text) == 1 for t in (before, after)
-        ):
-            out[i] = Token(Kind.TEXT, token.text, token.start, token.end)
+        if token.kind is not Kind.NULL or len(token.text) != 1 or not all(t.kind is Kind.TEXT for t in (before, after)):
+            continue
+        one_character = len(before.text) == 1 and len(after.text) == 1
+        if one_character or (token.text == "/" and before.text.endswith("增") and after.text.startswith("减")):
+            out[i] = dataclasses.replace(token, kind=Kind.TEXT)
     return out

@@ -1,0 +1,152 @@
+"""One row's cells from its tokens: every reading the text allows.
+
+A row printed in full has one reading. A row short of cells has several:
+empty cells around its values, digits of neighbouring cells run together,
+or (in a dump whose converter deleted repeated lines) runs of equal cells
+printed once. The table's sums choose among them (:mod:`gxllm.tables.resolve`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+from gxllm.tables.resolve import Cell, Choice
+from gxllm.tables.tokens import Kind, Token
+from gxllm.template import Column, Row
+
+# Candidate digit splits looked at per row before giving up.
+_MAX_SPLITS = 20000
+_REPEAT_NOTE = "printed once: the source's converter deleted the line repeating it; put back as the table's sums allow"
+
+
+def parse_value(token: Token, kind: str) -> Cell:
+    """A cell from its printed token; a count must be a whole number."""
+    if token.kind in (Kind.NULL, Kind.EMPTY):
+        note = "empty cell" if token.kind is Kind.EMPTY else f"printed as {token.text!r}: no value"
+        return Cell(None, token if token.kind is Kind.NULL else None, note)
+    text = token.text.replace(",", "")
+    number = float(text) if "." in text else int(text)
+    if kind != "money" and isinstance(number, float):
+        if not number.is_integer():
+            return Cell(None, token, f"{token.text!r} is not a whole number")
+        number = int(number)
+    return Cell(number, token)
+
+
+def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, str, int]]]:
+    """Ways to cut run-together digits into ``needed`` numbers.
+
+    Each part is (source token, digits, offset in the token); a part never
+    starts with 0 unless it is 0.
+    """
+
+    def cuts(text: str, parts: int) -> list[list[tuple[str, int]]]:
+        if parts == 1:
+            return [[(text, 0)]] if text == "0" or not text.startswith("0") else []
+        out = []
+        for i in range(1, len(text)):
+            head = text[:i]
+            if head != "0" and head.startswith("0"):
+                continue
+            for rest in cuts(text[i:], parts - 1):
+                out.append([(head, 0)] + [(t, o + i) for t, o in rest])
+        return out
+
+    splittable = [t for t in tokens if t.kind is Kind.VALUE and t.text.isdigit()]
+    extra = needed - len(tokens)
+    results: list[list[tuple[Token, str, int]]] = []
+    for distribution in itertools.product(range(extra + 1), repeat=len(splittable)):
+        if sum(distribution) != extra:
+            continue
+        per_token = dict(zip((id(t) for t in splittable), distribution, strict=True))
+        options = []
+        for token in tokens:
+            n = per_token.get(id(token), 0) + 1
+            options.append([[(token, text, at) for text, at in c] for c in cuts(token.text, n)] if n > 1 else [[(token, token.text, 0)]])
+        for combo in itertools.product(*options):
+            results.append([part for parts in combo for part in parts])
+            if len(results) > _MAX_SPLITS:
+                return results
+    return results
+
+
+def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list[Cell]]:
+    """Ways to put back the repeats a converter deleted: each value alone on
+    its line stands for a run of one or more equal cells."""
+    repeatable = [i for i, t in enumerate(values) if t.alone]
+    extra = len(columns) - len(values)
+    readings = []
+    for bars in itertools.combinations(range(extra + len(repeatable) - 1), len(repeatable) - 1):
+        # stars and bars: how many of the extra cells repeat each repeatable value
+        edges = (-1, *bars, extra + len(repeatable) - 1)
+        repeats = dict.fromkeys(range(len(values)), 0)
+        repeats.update({i: edges[j + 1] - edges[j] - 1 for j, i in enumerate(repeatable)})
+        cells: list[Cell] = []
+        for i, token in enumerate(values):
+            first = parse_value(token, columns[len(cells)].kind)
+            cells.append(first)
+            for _ in range(repeats[i]):
+                cells.append(dataclasses.replace(first, note=_REPEAT_NOTE, restored=True))
+        readings.append(cells)
+    return readings
+
+
+def row_cells(
+    columns: tuple[Column, ...], tokens: list[Token], repeats_deleted: bool = False
+) -> tuple[list[list[Cell]], str]:
+    """Every reading of one row's cells that its tokens allow, and the doubt."""
+    k = len(columns)
+    values = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
+
+    def parsed(tokens_in_order: list[Token]) -> list[Cell]:
+        return [parse_value(t, c.kind) for t, c in zip(tokens_in_order, columns, strict=True)]
+
+    if len(values) == k:
+        return [parsed(values)], ""
+    if len(values) > k:
+        return [], f"{len(values)} values where the row has {k} cells"
+    cells_and_empties = [t for t in tokens if t.is_cell]
+    if len(cells_and_empties) > len(values):
+        # Empty cells around the values: every window of k cells that keeps
+        # all the values is a reading.
+        positions = [i for i, t in enumerate(cells_and_empties) if t.kind is not Kind.EMPTY]
+        readings = [
+            parsed(cells_and_empties[start : start + k])
+            for start in range(len(cells_and_empties) - k + 1)
+            if not positions or start <= positions[0] and positions[-1] < start + k
+        ]
+        if readings:
+            return readings, "empty cells could belong to more than one column"
+    if repeats_deleted and any(t.alone for t in values):
+        return _restorations(columns, values), f"{len(values)} values printed for {k} cells, repeats deleted"
+    splits = _digit_splits(values, k)
+    if not splits:
+        return [], f"{len(values)} values where the row has {k} cells"
+    readings = []
+    for split in splits:
+        cells = []
+        for (token, digits, at), column in zip(split, columns, strict=True):
+            if digits == token.text:
+                cells.append(parse_value(token, column.kind))
+            else:
+                part = (token.start + at, token.start + at + len(digits))
+                cells.append(Cell(int(digits), token, f"digits run together in {token.text!r}", part))
+        readings.append(cells)
+    return readings, f"digits run together: {len(splits)} ways to split them"
+
+
+def row_choice(paths: list[str], columns: tuple[Column, ...], tokens: list[Token], repeats_deleted: bool) -> Choice:
+    readings, doubt = row_cells(columns, tokens, repeats_deleted)
+    if not readings:
+        return Choice(paths, [{p: Cell(None, None, doubt) for p in paths}], doubt)
+    return Choice(paths, [dict(zip(paths, cells, strict=True)) for cells in readings], doubt)
+
+
+def null_choice(rows: list[Row], section: str, note: str) -> Choice:
+    paths = cell_paths(section, rows)
+    return Choice(paths, [{p: Cell(None, None, note) for p in paths}], note)
+
+
+def cell_paths(section: str, rows: list[Row]) -> list[str]:
+    return [f"{section}.{r.key}.{c.key}" for r in rows for c in r.columns]
