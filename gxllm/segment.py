@@ -12,24 +12,36 @@ from collections import Counter
 
 from gxllm.document import NormalizedText, Section, Segmented
 from gxllm.record import Evidence
-from gxllm.template import TEMPLATES, TemplateVersion, template_for_year
+from gxllm.template import TABLE_OPENINGS, TEMPLATES, TemplateVersion, template_for_year
 
 _NUMERAL = r"(?:[一二三四五六七八九十]{1,2}\s*[、.,:]|第[一二三四五六]部分\s*[、.,:]?)"
 # (number-free title, looser title accepted only after a section numeral)
+# A numbered heading may open with a few words of its own ("二、行政机关主动
+# 公开…", "五、政府信息公开工作存在的主要问题…").
+_PREFIX = r"[^\n。，,]{0,10}?"
 _HEADINGS: dict[int, tuple[str, str]] = {
     1: (r"总体情况", r"总体情况|概述"),
-    2: (r"主动公开政府信息(?:的)?情况", r"主动公开[^\n。]{0,10}情况"),
+    2: (r"主动公开政府信息(?:的)?情况", _PREFIX + r"主动公开[^\n。]{0,10}情况"),
     3: (
         r"收到和处理政府信息公开申请(?:的)?情况",
-        r"(?:收到和处理|依申请公开)[^\n。]{0,16}情况",
+        _PREFIX + r"(?:收到和处理|依申请公开)[^\n。]{0,16}情况",
     ),
     4: (
         r"[^\n。]{0,16}行政复议[^\n。]{0,12}行政诉讼[^\n。]{0,4}情况",
         r"[^\n。]{0,16}行政复议[^\n。]{0,12}行政诉讼[^\n。]{0,4}",
     ),
-    5: (r"存在的?主要问题(?:及|和)?(?:改进情况)?", r"(?:存在的?)?主要问题[^\n。]{0,8}"),
-    6: (r"其他需要报告的事项", r"其他需(?:要)?报告[^\n。]{0,4}"),
+    5: (
+        r"存在的?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进|整改)(?:情况|措施)?|存在的?主要问题",
+        _PREFIX + r"(?:存在的?)?(?:主要)?(?:问题|不足)[^\n。]{0,12}",
+    ),
+    6: (
+        r"其他需要?(?:报告|说明)的?事项|其他应说明的?事项",
+        r"其他(?:需要?|应)?(?:报告|说明)?的?事项|其他需(?:要)?报告[^\n。]{0,4}",
+    ),
 }
+# A heading line with at most this much after the heading's words is a
+# heading alone ("五、存在的主要问题及下一步工作计划"): its body starts on the next line.
+_HEADING_TAIL = 12
 # An un-numbered heading stands on a short line of its own.
 _MAX_BARE_HEADING = 30
 _YEAR = r"(20[0-4]\d)"
@@ -41,8 +53,12 @@ _PUBLISHER = re.compile(r"发布机构\s*[:|\t]?\s*(?P<agency>[\u4e00-\u9fff()·
 _TITLE_NOISE = re.compile(r"^(?:附件\d*|标题|题目|关于)")
 
 
-def _heading_candidates(text: str) -> list[tuple[int, int, int, int]]:
-    """(section number, heading start, body start, line end) for every heading-like line."""
+# (section number, heading start, body start, line end, numbered)
+Candidate = tuple[int, int, int, int, bool]
+
+
+def _heading_candidates(text: str) -> list[Candidate]:
+    """Every heading-like line, in text order."""
     found = []
     offset = 0
     for line in text.split("\n"):
@@ -61,32 +77,71 @@ def _heading_candidates(text: str) -> list[tuple[int, int, int, int]]:
                 continue
             start = offset + lead
             body = start + rest_at + match.end()
+            tail = text[body : offset + len(line)]
+            if len(tail.strip()) <= _HEADING_TAIL and not re.search(r"[。;；]", tail):
+                body = offset + len(line)
             # A run-in heading ends at its punctuation; keep that out of the body.
             while body < offset + len(line) and text[body] in ":。. ":
                 body += 1
-            found.append((number, start, body, offset + len(line)))
+            found.append((number, start, body, offset + len(line), bool(numeral)))
             break
         offset += len(line) + 1
     return found
 
 
-def _ordered(candidates: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """The longest run of candidates whose section numbers strictly increase."""
-    best: list[list[tuple[int, int, int, int]]] = []
-    for candidate in candidates:
-        chains = [chain for chain in best if chain[-1][0] < candidate[0]]
-        longest = max(chains, key=len, default=[])
-        best.append(longest + [candidate])
-    return max(best, key=len, default=[])
+def _ordered(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """The run of candidates whose section numbers strictly increase that has
+    the most headings (a numbered one counting twice), then the most sections
+    with a body: a heading printed twice keeps the copy that opens its text."""
+
+    def has_body(candidate: Candidate, end: int) -> int:
+        return int(bool(text[candidate[2] : end].strip()))
+
+    # best[i]: (score, chain) of the best run starting at candidate i
+    best: list[tuple[tuple[int, int], list[Candidate]]] = [((0, 0), [])] * len(candidates)
+    for i in range(len(candidates) - 1, -1, -1):
+        here = candidates[i]
+        weight = 2 if here[4] else 1
+        options = [((weight, has_body(here, len(text))), [here])]
+        for j in range(i + 1, len(candidates)):
+            if candidates[j][0] > here[0]:
+                (heads, bodies), chain = best[j]
+                options.append(((heads + weight, bodies + has_body(here, candidates[j][1])), [here, *chain]))
+        best[i] = max(options, key=lambda option: option[0])
+    return max(best, key=lambda option: option[0], default=((0, 0), []))[1]
 
 
 def find_sections(text: str) -> dict[int, Section]:
-    chosen = _ordered(_heading_candidates(text))
+    candidates = _heading_candidates(text)
+    chosen = _ordered(candidates, text)
+    # A numbered heading printed out of order ("六、…" before "五、…") is still its section's.
+    numbers = {c[0] for c in chosen}
+    chosen += [c for c in candidates if c[4] and c[0] not in numbers and not numbers.add(c[0])]  # type: ignore[func-returns-value]
+    chosen.sort(key=lambda c: c[1])
     sections: dict[int, Section] = {}
-    for index, (number, start, body, _line_end) in enumerate(chosen):
+    for index, (number, start, body, _line_end, _numbered) in enumerate(chosen):
         end = chosen[index + 1][1] if index + 1 < len(chosen) else len(text)
         sections[number] = Section(number=number, heading=text[start:body].strip(), start=body, end=end)
-    return sections
+    return _tables_without_headings(text, sections)
+
+
+def _tables_without_headings(text: str, sections: dict[int, Section]) -> dict[int, Section]:
+    """A table section whose heading is missing starts where its table does,
+    inside the section printed before it."""
+    for number, opening in TABLE_OPENINGS.items():
+        if number in sections:
+            continue
+        before = max((s for s in sections.values() if s.number < number), key=lambda s: s.number, default=None)
+        after = min((s for s in sections.values() if s.number > number), key=lambda s: s.number, default=None)
+        if before is None or after is None or before.end > after.start:
+            continue
+        match = re.search(opening, text[before.start : before.end])
+        if match is None:
+            continue
+        start = before.start + match.start()
+        sections[number] = Section(number=number, heading="", start=start, end=before.end)
+        sections[before.number] = before.model_copy(update={"end": start})
+    return dict(sorted(sections.items()))
 
 
 def _compact(text: str) -> str:
