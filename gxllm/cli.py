@@ -49,7 +49,7 @@ def _output_names(files: list[Path]) -> dict[Path, str]:
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="report files: .txt .html .htm .pdf .png .jpg .tif")],
+    files: Annotated[list[Path], typer.Argument(help="report files: .txt .md .html .htm .pdf .png .jpg .tif")],
     out: Annotated[Path | None, typer.Option("--out", help="folder for the records (default: standard output)")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="json: one file per report; jsonl: one line per report")] = OutputFormat.json,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="use no language model, whatever is configured")] = False,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gxllm.record import Evidence
 from gxllm.template import TemplateVersion
 
-SourceKind = Literal["text", "html", "pdf", "image"]
+SourceKind = Literal["text", "html", "markdown", "pdf", "image"]
 
 
 Box = tuple[float, float, float, float]

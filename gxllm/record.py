@@ -178,7 +178,7 @@ class Flag(_Strict):
 class SourceInfo(_Strict):
     path: str
     sha256: str
-    kind: Literal["text", "html", "pdf", "image"]
+    kind: Literal["text", "html", "markdown", "pdf", "image"]
     encoding: str | None = None
     pages: int = 1
 

@@ -11,9 +11,10 @@ from gxllm.settings import Settings, get_settings
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 PDF_SUFFIXES = frozenset({".pdf"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
 
 
 def read_document(path: str | Path, settings: Settings | None = None) -> Document:
@@ -49,6 +50,10 @@ def read_document(path: str | Path, settings: Settings | None = None) -> Documen
         from gxllm.read.html import read_html
 
         return read_html(path, data, sha256)
+    if suffix in MARKDOWN_SUFFIXES:
+        from gxllm.read.markdown import read_markdown
+
+        return read_markdown(path, data, sha256)
     from gxllm.read.text import read_text
 
     return read_text(path, data, sha256)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gxllm.errors import GxllmError
-from gxllm.read import HTML_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES
+from gxllm.read import HTML_SUFFIXES, MARKDOWN_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES
 
 # What a file's first bytes must be for its suffix; text and HTML have no
 # signature, but must not be one of these binary formats in disguise.
@@ -51,7 +51,7 @@ def _suffix(filename: str) -> str:
 
 
 def _check_type(suffix: str, head: bytes) -> None:
-    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES:
         if head.startswith(_NOT_TEXT):
             raise RejectedUpload(f"文件内容不是文本，与后缀“{suffix}”不符")
         return
