@@ -10,7 +10,13 @@ from gxllm.pipeline import extract
 from tests.conftest import FIXTURES
 
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
-CASES = [case for case in load_gold_dir(FIXTURES) if case.source.suffix.lower() in TEXT_SUFFIXES]
+# fixtures/real holds reports as crawlers stored them, with cells no sum can
+# settle: tests/test_real_reports.py holds them to their own bar.
+CASES = [
+    case
+    for case in load_gold_dir(FIXTURES)
+    if case.source.suffix.lower() in TEXT_SUFFIXES and not case.name.startswith("real/")
+]
 
 
 def test_fixtures_cover_every_layout_folder():
