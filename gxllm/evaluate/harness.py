@@ -76,9 +76,16 @@ def _score(
         )
         unjustified = false_alarms(flags, gold_flags, case.gold, predicted)
     cells = compare_cells(case.gold, predicted)
+    named = {path for flag in flags for path in flag.cells}
     wrong = [
         WrongCell(
-            case=case.name, path=c.path, gold=c.gold, predicted=c.predicted, evidence=evidence.get(c.path), note=c.note
+            case=case.name,
+            path=c.path,
+            gold=c.gold,
+            predicted=c.predicted,
+            evidence=evidence.get(c.path),
+            note=c.note,
+            flagged=c.path in named,
         )
         for c in cells
         if not c.correct
@@ -96,6 +103,7 @@ def _score(
         fields=compare_fields(case.gold, predicted),
         problems=score_items(case.gold.problems, predicted.problems if predicted else []),
         remedies=score_items(case.gold.remedies, predicted.remedies if predicted else []),
+        wrong_unflagged=sum(1 for w in wrong if w.predicted is not None and not w.flagged),
         flags_raised=sum(map(is_alarm, flags)),
         false_alarms=[_alarm(f) for f in unjustified],
         changes=outcomes,

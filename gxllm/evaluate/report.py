@@ -52,7 +52,8 @@ def summary_tables(report: EvalReport) -> list[SummaryTable]:
             ("measure", "accuracy"),
             [("all cells", ratio(s.cells))]
             + [(section, ratio(r)) for section, r in s.cells_by_section.items()]
-            + [("cases with every cell right", ratio(s.cases_all_right))],
+            + [("cases with every cell right", ratio(s.cases_all_right))]
+            + [("wrong values no flag names", str(s.wrong_unflagged))],
         ),
         SummaryTable("Fields", ("field", "accuracy"), [(name, ratio(r)) for name, r in s.fields.items()]),
         SummaryTable(

@@ -27,6 +27,7 @@ class WrongCell(BaseModel):
     predicted: Number | None
     evidence: Evidence | None = Field(None, description="where the prediction read its value")
     note: str | None = None
+    flagged: bool = Field(False, description="a flag of the prediction names the cell")
 
 
 class Alarm(BaseModel):
@@ -57,6 +58,7 @@ class CaseResult(BaseModel):
     fields: dict[str, FieldResult]
     problems: ItemScore
     remedies: ItemScore
+    wrong_unflagged: int = Field(0, description="wrong values (not nulls) that no flag names")
     flags_raised: int
     false_alarms: list[Alarm] = Field(default_factory=list)
     changes: list[ChangeOutcome] = Field(default_factory=list)
@@ -87,6 +89,7 @@ class Summary(BaseModel):
     fields: dict[str, Ratio]
     problems: ItemScore
     remedies: ItemScore
+    wrong_unflagged: int
     flags_raised: int
     false_alarms: int
     perturbation: PerturbationScore | None
@@ -155,6 +158,7 @@ def summarise(cases: list[CaseResult], perturb: int) -> Summary:
         },
         problems=sum((case.problems for case in cases), ItemScore()),
         remedies=sum((case.remedies for case in cases), ItemScore()),
+        wrong_unflagged=sum(case.wrong_unflagged for case in cases),
         flags_raised=sum(case.flags_raised for case in cases),
         false_alarms=sum(len(case.false_alarms) for case in cases),
         perturbation=_perturbation(cases, perturb),
@@ -171,6 +175,7 @@ def figures(report: EvalReport) -> dict[str, float | int | None]:
     out |= {f"field.{name}": ratio.share for name, ratio in s.fields.items()}
     for name, score in (("problems", s.problems), ("remedies", s.remedies)):
         out |= {f"{name}.precision": score.precision, f"{name}.recall": score.recall, f"{name}.f1": score.f1}
+    out |= {"cells.wrong_unflagged": s.wrong_unflagged}
     out |= {"flags.raised": s.flags_raised, "flags.false_alarms": s.false_alarms}
     if s.perturbation is not None:
         out["perturbation.recall"] = s.perturbation.caught.share
