@@ -185,3 +185,17 @@ def test_gxllm_reads_the_real_reports_to_the_bar() -> None:
     assert summary.cells.share >= 0.98, summary.cells
     assert summary.wrong_unflagged == 0, [w for w in report.wrong_cells if w.predicted is not None and not w.flagged]
     assert summary.fields["year"].share == 1.0 and summary.fields["template"].share == 1.0
+
+
+def test_reports_printed_in_full_read_with_their_repeats_deleted_give_no_wrong_value(tmp_path: Path) -> None:
+    """The 三明 dumps print every cell; deleting each line equal to the one
+    before (as the 莆田 crawler did) must leave only nulls where the sums
+    cannot choose, never a wrong number."""
+    for gold in REAL.glob("sanming-*.gold.json"):
+        lines = _source(gold).read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+        kept = [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
+        (tmp_path / _source(gold).name).write_text("\n".join(kept), encoding="utf-8")
+        (tmp_path / gold.name).write_bytes(gold.read_bytes())
+    report = evaluate(tmp_path, use_llm=False, perturb=0)
+    assert [(w.case, w.path) for w in report.wrong_cells if w.predicted is not None] == []
+    assert report.summary.cells.share >= 0.95, report.summary.cells

@@ -185,8 +185,8 @@ def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
         r for r in rules if set(r.paths) & pending_paths and all(known.get(p) is not None for p in r.paths if p not in pending_paths)
     ]
     for group, group_rules in _components(pending, decidable):
-        group = [_best_first(choice, group_rules, known) for choice in group]
-        search = _Search(sorted(group, key=lambda c: len(c.readings)), group_rules, known)
+        group = sorted((_best_first(choice, group_rules, known) for choice in group), key=lambda c: len(c.readings))
+        search = _Search(group, group_rules, known)
         if not search.run():
             for choice in group:
                 result.cells.update(_doubtful(choice, choice.readings, "too many readings to check against the sums"))
