@@ -331,3 +331,45 @@ def test_null_marker_inside_a_vertical_header_is_label_text(record_2019):
     text = render(record_2019).replace("规章", "上\n一\n年\n增\n/\n减\n规章", 1)
     got, _ = read(text)
     assert_same_cells(got, record_2019)
+
+
+def _one_cell_a_line_without_repeats(record: Record) -> str:
+    from gxllm.fixturegen.repeats import delete_repeats
+
+    return delete_repeats(render(record, lambda label, cells: "\n".join([label, *cells])))
+
+
+def test_deleted_repeats_are_put_back_as_the_sums_allow(lianyun):
+    # 一、本年新收 "65 3 0 0 0 0 68" prints "65 3 0 68": only four zeros fit.
+    got, evidence = read(_one_cell_a_line_without_repeats(lianyun))
+    assert [got.cell(f"section3.new.{c}") for c in ("natural_person", "commercial", "research", "other", "total")] == [
+        65, 3, 0, 0, 68
+    ]
+    assert "deleted" in (evidence["section3.new.other"].note or "")
+    assert evidence["section3.new.natural_person"].note is None  # printed
+
+
+def test_a_deleted_repeat_in_a_row_that_does_not_add_up_is_left_to_the_column_sums(lianyun):
+    # The agency's own error: 287 24 2 0 0 1 = 314, total printed 315. Printed
+    # without repeats as 287 24 2 0 1 315: doubling the 0 breaks the row's
+    # sum, doubling the 1 breaks the 法律服务机构 column's instead. Neither
+    # wins, so that one cell is null; the others agree in both readings.
+    row = {"natural_person": 287, "commercial": 24, "research": 2, "social_welfare": 0, "legal_service": 0, "other": 1}
+    lianyun.section3.new = {**row, "total": 315}
+    carried = lianyun.section3.carried_over
+    for column in ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"):
+        balance = getattr(lianyun.section3.total, column) + getattr(lianyun.section3.carried_forward, column)
+        setattr(carried, column, balance - (getattr(lianyun.section3.new, column)))
+    carried.total = sum(getattr(carried, c) for c in row)  # the carried-over row adds up
+    got, evidence = read(_one_cell_a_line_without_repeats(lianyun))
+    assert [got.cell(f"section3.new.{c}") for c in (*row, "total")] == [287, 24, 2, 0, None, 1, 315]
+    assert "cannot tell" in evidence["section3.new.legal_service"].note
+
+
+def test_a_row_whose_repeats_the_sums_cannot_place_stays_null_with_reason(lianyun):
+    # Section 2 has no sums: 规章 "0 0 5" prints "0 5", either 0 0 5 or 0 5 5.
+    lianyun.section2.rules = {"issued": 0, "repealed": 0, "in_force": 5}
+    got, evidence = read(_one_cell_a_line_without_repeats(lianyun))
+    assert (got.cell("section2.rules.issued"), got.cell("section2.rules.in_force")) == (0, 5)
+    assert got.cell("section2.rules.repealed") is None
+    assert "repeats deleted" in evidence["section2.rules.repealed"].note

@@ -29,6 +29,7 @@ from gxllm.fixturegen.grid import (
     placed,
     plain_number,
 )
+from gxllm.fixturegen.repeats import TooManyReadings, delete_repeats, one_cell_a_line, restorable_gold
 from gxllm.fixturegen.runtogether import pick_glue
 from gxllm.fixturegen.seeds import splice
 from gxllm.record import Number, Record
@@ -277,6 +278,14 @@ def _dashes(seed_text: str, record: Record, rng: random.Random) -> Variant:
     return Variant(splice(seed_text, _tables(gold, space_rows, _marks(blank))), gold)
 
 
+def _repeats_deleted(seed_text: str, record: Record, rng: random.Random) -> Variant:
+    try:
+        gold = restorable_gold(record)
+    except TooManyReadings as error:
+        raise NotApplicable(str(error)) from None
+    return Variant(delete_repeats(splice(seed_text, _tables(record, one_cell_a_line))), gold)
+
+
 def _run_together(seed_text: str, record: Record, rng: random.Random) -> Variant:
     glue = pick_glue(record, rng)
     if glue is None:
@@ -330,6 +339,7 @@ LAYOUTS: dict[str, Callable[[str, Record, random.Random], Variant]] = {
     "traditional": _traditional,  # k
     "fullwidth": _full_width,  # k
     "thousands": _thousands,  # k
+    "repeats-deleted": _repeats_deleted,  # one cell a line, each line equal to the one before deleted
 }
 
 

@@ -65,6 +65,8 @@ class _Search:
     shares: list[list[dict[int, Number | None]]] = field(default_factory=list)
     best: tuple[int, int] | None = None
     winners: list[list[int]] = field(default_factory=list)
+    # per choice: the readings' indexes in the order the search tries them
+    orders: list[list[int]] = field(default_factory=list)
     nodes: int = 0
 
     def __post_init__(self) -> None:
@@ -76,6 +78,21 @@ class _Search:
                 for k, reading in enumerate(self.choices[i].readings):
                     self.shares[i][k][r] = _share(rule, {p: c.value for p, c in reading.items()})
         self.fixed = [_share(rule, self.known, where) for rule in self.rules]
+        # Readings that break fewest of their choice's own sums first: the
+        # search meets a good combination early and prunes by it.
+        own = [[r for r in range(len(self.rules)) if self.touching[r] == [i]] for i in range(len(self.choices))]
+        for i in range(len(self.choices)):
+            order = sorted(range(len(self.shares[i])), key=lambda k: self._own_broken(i, k, own[i]))
+            self.shares[i] = [self.shares[i][k] for k in order]
+            self.orders.append(order)
+
+    def _own_broken(self, i: int, k: int, rules: list[int]) -> int:
+        shares = self.shares[i][k]
+        return sum(
+            1
+            for r in rules
+            if shares[r] is not None and self.fixed[r] is not None and abs(shares[r] + self.fixed[r]) > 1e-9  # type: ignore[operator]
+        )
 
     def run(self) -> bool:
         """Search every combination worth it; False when the budget ran out."""
@@ -185,34 +202,16 @@ def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
         r for r in rules if set(r.paths) & pending_paths and all(known.get(p) is not None for p in r.paths if p not in pending_paths)
     ]
     for group, group_rules in _components(pending, decidable):
-        group = sorted((_best_first(choice, group_rules, known) for choice in group), key=lambda c: len(c.readings))
+        group = sorted(group, key=lambda c: len(c.readings))
         search = _Search(group, group_rules, known)
         if not search.run():
             for choice in group:
                 result.cells.update(_doubtful(choice, choice.readings, "too many readings to check against the sums"))
             continue
         for i, choice in enumerate(group):
-            winners = [choice.readings[k] for k in sorted({w[i] for w in search.winners})]
+            winners = [choice.readings[search.orders[i][k]] for k in sorted({w[i] for w in search.winners})]
             result.cells.update(winners[0] if _agree(winners) else _doubtful(choice, winners))
     return _drop_misfits(result, choices, rules)
-
-
-def _best_first(choice: Choice, rules: list[SumRule], known: dict[str, Number | None]) -> Choice:
-    """The choice with its readings ordered by the sums they break on their
-    own, so the search meets a good combination first and prunes by it."""
-
-    def broken(reading: Reading) -> int:
-        values = {**known, **{p: c.value for p, c in reading.items()}}
-        count = 0
-        for rule in rules:
-            operands = [values.get(p) for p in rule.paths]
-            if all(v is not None for v in operands) and abs(
-                sum(values[p] for p in rule.left) - sum(values[p] for p in rule.right)  # type: ignore[misc]
-            ) > 1e-9:
-                count += 1
-        return count
-
-    return Choice(choice.paths, sorted(choice.readings, key=broken), choice.doubt)
 
 
 def _components(choices: list[Choice], rules: list[SumRule]) -> list[tuple[list[Choice], list[SumRule]]]:

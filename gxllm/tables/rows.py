@@ -77,6 +77,9 @@ def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list
     repeatable = [i for i, t in enumerate(values) if t.alone]
     extra = len(columns) - len(values)
     readings = []
+    # (value, column kind) -> the cell as printed and as a repeat put back; shared
+    # by the readings, of which a section-4 line can have thousands
+    made: dict[tuple[int, str], tuple[Cell, Cell]] = {}
     for bars in itertools.combinations(range(extra + len(repeatable) - 1), len(repeatable) - 1):
         # stars and bars: how many of the extra cells repeat each repeatable value
         edges = (-1, *bars, extra + len(repeatable) - 1)
@@ -84,10 +87,13 @@ def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list
         repeats.update({i: edges[j + 1] - edges[j] - 1 for j, i in enumerate(repeatable)})
         cells: list[Cell] = []
         for i, token in enumerate(values):
-            first = parse_value(token, columns[len(cells)].kind)
+            kind = columns[len(cells)].kind
+            if (i, kind) not in made:
+                first = parse_value(token, kind)
+                made[(i, kind)] = (first, dataclasses.replace(first, note=_REPEAT_NOTE, restored=True))
+            first, again = made[(i, kind)]
             cells.append(first)
-            for _ in range(repeats[i]):
-                cells.append(dataclasses.replace(first, note=_REPEAT_NOTE, restored=True))
+            cells.extend([again] * repeats[i])
         readings.append(cells)
     return readings
 
