@@ -7,6 +7,7 @@ come in order, so of all heading candidates the longest increasing run wins.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -46,9 +47,15 @@ _HEADING_TAIL = 12
 _MAX_BARE_HEADING = 30
 _YEAR = r"(20[0-4]\d)"
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。\n]{0,12}?" + _YEAR)
+# "莆田市城市管理局2020年度政府信息公开工作年度报告", or the year first:
+# "2025年上海市人民政府办公厅政府信息公开工作年度报告".
 _TITLE = re.compile(
-    r"(?P<agency>[\u4e00-\u9fff()·]{2,40}?)(?:" + _YEAR + r"年度?)?度?政府信息公开(?:工作)?(?:年度)?报告"
+    r"(?:(?P<lead>20[0-4]\d)年度?)?(?P<agency>[\u4e00-\u9fff()·]{2,40}?)(?:(?P<year>20[0-4]\d)年度?)?度?"
+    r"政府信息公开(?:工作)?(?:年度)?报告"
 )
+_PLACE_ENDINGS = ("省", "市", "县", "区", "州", "旗", "镇", "乡")
+# Words of a sentence or a document's name, never of an agency.
+_NOT_AGENCY = re.compile(r"关于|印发|通知|公布|发布|根据|按照")
 _PUBLISHER = re.compile(r"发布机构\s*[:|\t]?\s*(?P<agency>[\u4e00-\u9fff()·]{2,40})")
 _TITLE_NOISE = re.compile(r"^(?:附件\d*|标题|题目|关于)")
 
@@ -180,30 +187,58 @@ def _title_candidates(head: str) -> list[tuple[str, int | None, int]]:
                     match = joined
             if match is None:
                 continue
-            year = int(match.group(2)) if match.group(2) else None
-            found.append((match.group("agency"), year, offsets[index]))
+            printed = match.group("year") or match.group("lead")
+            found.append((match.group("agency"), int(printed) if printed else None, offsets[index]))
     return found
 
 
 def _title_match(cell: str) -> re.Match[str] | None:
-    match = _TITLE.search(_TITLE_NOISE.sub("", _compact(cell)))
-    if match is None or match.group("agency").startswith(("本", "年")):
+    text = _TITLE_NOISE.sub("", _compact(cell))
+    match = _TITLE.search(text)
+    if match is None or match.group("agency").startswith(("本", "年")) or _NOT_AGENCY.search(match.group("agency")):
         return None
+    if text[: match.start()].endswith(("《", "<")):
+        return None  # a document's name cited in the text
     return match
 
 
 def _expand_abbreviation(agency: str, text: str) -> str:
-    """连云区科技局 → 连云区科学技术局 when the body names the agency in full."""
-    if len(agency) < 3:
+    """连云区科技局 → 连云区科学技术局 when the body names the agency in full and
+    never as the title does (莆田市人民政府办公室 is a name of its own)."""
+    compact = _compact(text)
+    if agency.endswith(_PLACE_ENDINGS) and agency + "人民政府" in compact:
+        return agency + "人民政府"  # a title that names only the place: its government's report
+    if len(agency) < 3 or compact.count(agency) > 1:
         return agency
     # The place name (its first three characters) must be the same.
     pattern = re.escape(agency[:3]) + r"[\u4e00-\u9fff]{1,20}?" + re.escape(agency[-1])
     expansions = Counter(
         m.group(0)
-        for m in re.finditer(pattern, _compact(text))
+        for m in re.finditer(pattern, compact)
         if len(m.group(0)) > len(agency) and _is_subsequence(agency, m.group(0))
     )
     return expansions.most_common(1)[0][0] if expansions else agency
+
+
+# The signature: the agency's name on a line of its own, the date below it.
+_SIGNED_DATE = re.compile(r"\s*20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
+_AGENCY_NAME = re.compile(r"[\u4e00-\u9fff()（）]{3,30}(?:局|委员会|委|办公室|办|厅|政府|中心|院|署|会|所|处|站)")
+# Lines from the end looked at for the signature (closing words and page furniture come after it).
+_SIGNATURE_LINES = 12
+
+
+def _signature(text: str) -> tuple[int, int] | None:
+    """The span of the agency's name signed above the date at the report's end."""
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        lines.append((offset, line))
+        offset += len(line) + 1
+    lines = [(o, line) for o, line in lines if line.strip()][-_SIGNATURE_LINES:]
+    for (start, name), (_, date) in itertools.pairwise(lines):
+        if _SIGNED_DATE.fullmatch(date) and _AGENCY_NAME.fullmatch(name.strip()):
+            lead = len(name) - len(name.lstrip())
+            return start + lead, start + lead + len(name.strip())
+    return None
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -241,9 +276,13 @@ def segment(normalized: NormalizedText) -> Segmented:
         evidence["agency"] = Evidence(token=titles[0][0], method="rule", note="title")
     else:
         publisher = _PUBLISHER.search(text)
+        signed = _signature(text)
         if publisher:
             agency = publisher.group("agency")
             evidence["agency"] = normalized.evidence(publisher.start("agency"), publisher.end("agency"), note="发布机构")
+        elif signed:
+            agency = text[signed[0] : signed[1]]
+            evidence["agency"] = normalized.evidence(*signed, note="signed at the end, above the date")
 
     table_text = "".join(text[sections[n].start : sections[n].end] for n in (2, 3, 4) if n in sections)
     template = detect_template(table_text or text, year)

@@ -73,3 +73,63 @@ def test_publisher_field_when_there_is_no_title():
     result = segmented("发布机构: 某市统计局\n一、总体情况\n2021年,我局……\n")
     assert result.agency == "某市统计局"
     assert result.year == 2021
+
+
+def test_title_with_the_year_first_and_a_cited_format_notice_that_is_no_title():
+    result = segmented(
+        "2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n"
+        "根据《关于印发中华人民共和国政府信息公开工作年度报告格式的通知》编制。\n一、总体情况\n"
+    )
+    assert (result.agency, result.year) == ("上海市人民政府办公厅", 2025)
+
+
+def test_a_title_naming_only_the_place_is_its_governments_report():
+    result = segmented("标题：三明市2022年政府信息公开工作年度报告\n一、总体情况\n三明市人民政府办公室认真落实。\n")
+    assert result.agency == "三明市人民政府"
+
+
+def test_a_full_name_in_the_title_is_kept_when_the_body_uses_it_too():
+    text = "莆田市人民政府办公室2019年度政府信息公开工作年度报告\n一、总体情况\n莆田市人民政府办公室和莆田市人民政府信息公开办公室……\n"
+    assert segmented(text).agency == "莆田市人民政府办公室"
+
+
+def test_agency_signed_above_the_date_when_there_is_no_title_or_publisher():
+    text = "一、总体情况\n2023年，我局认真落实。\n六、其他需要报告的事项\n无。\n某县发展和改革局\n2024年1月17日\n"
+    result = segmented(text)
+    assert result.agency == "某县发展和改革局"
+    assert result.evidence["agency"].note.startswith("signed")
+
+
+@pytest.mark.parametrize(
+    ("heading", "number"),
+    [
+        ("二、行政机关主动公开政府信息情况", 2),
+        ("五、存在的主要问题及下一步工作计划", 5),
+        ("五、存在的不足和改进措施", 5),
+        ("六、其他应说明事项", 6),
+        ("六、其他需要报告事项", 6),
+    ],
+)
+def test_headings_as_reports_word_them(heading, number):
+    text = f"某局2022年政府信息公开工作年度报告\n一、总体情况\n正文。\n{heading}\n正文二。\n"
+    sections = segmented(text).sections
+    assert number in sections and sections[number].heading == heading
+
+
+def test_a_heading_printed_twice_keeps_the_copy_that_opens_its_text():
+    text = "\n".join(
+        ["一、总体情况", "正文。", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+         "行政复议 0 0 0 0 0", "五、存在的主要问题及改进情况", "一是问题。"]
+    )
+    result = segmented(text)
+    assert "行政复议" in result.body(4) and result.body(5).strip() == "一是问题。"
+
+
+def test_a_heading_out_of_order_and_a_table_without_its_heading():
+    text = "\n".join(
+        ["一、总体情况", "正文。", "第二十条第（一）项", "规章 0 0 0", "三、收到和处理政府信息公开申请情况", "申请人情况",
+         "四、政府信息公开行政复议、行政诉讼情况", "0", "六、其他需要报告的事项", "五、存在的主要问题及改进情况", "一是问题。"]
+    )
+    sections = segmented(text).sections
+    assert sorted(sections) == [1, 2, 3, 4, 5, 6]
+    assert segmented(text).body(2).startswith("第二十条")
