@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from gxllm.record import Evidence
 from gxllm.template import TemplateVersion
 
+# A line this long is a page run into one line (a crawler dropped the line
+# breaks): headings and table rows stand inside it.
+RUN_IN_LINE = 300
+
 SourceKind = Literal["text", "html", "markdown", "pdf", "image"]
 
 

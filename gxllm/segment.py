@@ -11,7 +11,7 @@ import itertools
 import re
 from collections import Counter
 
-from gxllm.document import NormalizedText, Section, Segmented
+from gxllm.document import RUN_IN_LINE, NormalizedText, Section, Segmented
 from gxllm.record import Evidence
 from gxllm.template import TABLE_OPENINGS, TEMPLATES, TemplateVersion, template_for_year
 
@@ -40,6 +40,7 @@ _HEADINGS: dict[int, tuple[str, str]] = {
         r"其他(?:需要?|应)?(?:报告|说明)?的?事项|其他需(?:要)?报告[^\n。]{0,4}",
     ),
 }
+_MID_LINE_NUMERAL = re.compile(r"[一二三四五六]\s*、")
 # A heading line with at most this much after the heading's words is a
 # heading alone ("五、存在的主要问题及下一步工作计划"): its body starts on the next line.
 _HEADING_TAIL = 12
@@ -65,35 +66,46 @@ Candidate = tuple[int, int, int, int, bool]
 
 
 def _heading_candidates(text: str) -> list[Candidate]:
-    """Every heading-like line, in text order."""
+    """Every heading-like line (and, in a page run into one line, every
+    numbered heading inside it), in text order."""
     found = []
     offset = 0
     for line in text.split("\n"):
-        stripped = line.strip()
-        lead = len(line) - len(line.lstrip())
-        numeral = re.match(_NUMERAL + r"\s*", stripped)
-        rest_at = numeral.end() if numeral else 0
-        rest = stripped[rest_at:]
-        for number, (title, loose) in _HEADINGS.items():
-            match = re.match(title, rest)
-            if match is None and numeral:
-                match = re.match(loose, rest)
-            if match is None:
-                continue
-            if not numeral and len(stripped) > _MAX_BARE_HEADING:
-                continue
-            start = offset + lead
-            body = start + rest_at + match.end()
-            tail = text[body : offset + len(line)]
-            if len(tail.strip()) <= _HEADING_TAIL and not re.search(r"[。;；]", tail):
-                body = offset + len(line)
-            # A run-in heading ends at its punctuation; keep that out of the body.
-            while body < offset + len(line) and text[body] in ":。. ":
-                body += 1
-            found.append((number, start, body, offset + len(line), bool(numeral)))
-            break
+        starts = [offset + len(line) - len(line.lstrip())]
+        if len(line) > RUN_IN_LINE:
+            starts += [offset + m.start() for m in _MID_LINE_NUMERAL.finditer(line) if offset + m.start() > starts[0]]
+        for start in starts:
+            candidate = _heading_at(text, start, offset + len(line), mid_line=start != starts[0])
+            if candidate is not None:
+                found.append(candidate)
         offset += len(line) + 1
     return found
+
+
+def _heading_at(text: str, start: int, line_end: int, *, mid_line: bool) -> Candidate | None:
+    stripped = text[start:line_end].rstrip()
+    numeral = re.match(_NUMERAL + r"\s*", stripped)
+    if mid_line and numeral is None:
+        return None
+    rest_at = numeral.end() if numeral else 0
+    rest = stripped[rest_at:]
+    for number, (title, loose) in _HEADINGS.items():
+        match = re.match(title, rest)
+        if match is None and numeral:
+            match = re.match(loose, rest)
+        if match is None:
+            continue
+        if not numeral and len(stripped) > _MAX_BARE_HEADING:
+            return None
+        body = start + rest_at + match.end()
+        tail = text[body:line_end]
+        if len(tail.strip()) <= _HEADING_TAIL and not re.search(r"[。;；]", tail):
+            body = line_end
+        # A run-in heading ends at its punctuation; keep that out of the body.
+        while body < line_end and text[body] in ":。. ":
+            body += 1
+        return (number, start, body, line_end, bool(numeral))
+    return None
 
 
 def _ordered(candidates: list[Candidate], text: str) -> list[Candidate]:

@@ -373,3 +373,22 @@ def test_a_row_whose_repeats_the_sums_cannot_place_stays_null_with_reason(lianyu
     assert (got.cell("section2.rules.issued"), got.cell("section2.rules.in_force")) == (0, 5)
     assert got.cell("section2.rules.repealed") is None
     assert "repeats deleted" in evidence["section2.rules.repealed"].note
+
+
+def test_a_page_run_into_one_line_is_cut_into_rows_and_cells_by_the_sums(lianyun):
+    from gxllm.fixturegen.oneline import one_line
+
+    def run_in(label: str, cells: list[str]) -> str:
+        return f"{label} {''.join(cells)}"
+
+    text = one_line(render(lianyun, run_in))
+    assert text.count("\n") == 1 and "申请数量 653000068二、上年结转" in text and "00000002.其他法律" in text
+    got, evidence = read(text)
+    # 规范性文件 1 12 22 runs into 11222: section 2 has no sums to cut it by.
+    doubtful = [f"section2.normative_docs.{c}" for c in ("issued", "repealed", "in_force")]
+    assert [got.cell(p) for p in doubtful] == [None, None, None]
+    assert "cannot tell" in evidence[doubtful[0]].note
+    for path in doubtful:
+        lianyun.set_cell(path, None)
+    assert_same_cells(got, lianyun)
+    assert "run together" in evidence["section3.new.total"].note

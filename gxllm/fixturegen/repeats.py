@@ -45,7 +45,7 @@ def _runs(values: list[Number], width: int) -> Iterator[tuple[Number, ...]]:
         yield tuple(v for i, v in enumerate(values) for _ in range(edges[i + 1] - edges[i]))
 
 
-def _printed_lines(record: Record, section: str) -> list[tuple[str, ...]]:
+def printed_lines(record: Record, section: str) -> list[tuple[str, ...]]:
     """The cell paths whose values stand on consecutive lines once the table is
     printed one cell a line: a row's cells (section 4: all fifteen)."""
     lines: list[tuple[str, ...]] = []
@@ -62,24 +62,36 @@ def _printed_lines(record: Record, section: str) -> list[tuple[str, ...]]:
 
 def restorable_gold(record: Record) -> Record:
     """``record`` with null wherever the sums cannot undo the deleted repeats."""
+    options = {}
+    for section in SECTIONS:
+        for line in printed_lines(record, section):
+            values = [record.cell(p) for p in line]
+            printed = [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+            options[line] = [dict(zip(line, cells, strict=True)) for cells in _runs(printed, len(line))]  # type: ignore[arg-type]
+    return gold_the_sums_allow(record, options)
+
+
+def gold_the_sums_allow(record: Record, options: dict[tuple[str, ...], list[dict[str, Number]]]) -> Record:
+    """``record`` with null in every cell on which the readings of its printed
+    lines (``options``: each line's possible cell values) that keep every sum
+    disagree. Sums never cross sections, so each is tried on its own."""
     spec = record.spec
     assert spec is not None
     gold = record.model_copy(deep=True)
     for section in SECTIONS:
-        options = []
-        for line in _printed_lines(record, section):
-            values = [record.cell(p) for p in line]
-            printed = [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+        kept = []
+        for line, readings in options.items():
+            if not line[0].startswith(section):
+                continue
             inside = [eq for eq in equations(spec.version) if set(eq.cells) <= set(line)]
-            readings = [dict(zip(line, cells, strict=True)) for cells in _runs(printed, len(line))]  # type: ignore[arg-type]
-            options.append([r for r in readings if all(eq.residual(r) == 0 for eq in inside)])
-        combinations_ = 1
-        for option in options:
-            combinations_ *= len(option)
-        if combinations_ > MAX_COMBINATIONS:
-            raise TooManyReadings(f"{section}: {combinations_} readings to check")
+            kept.append([r for r in readings if all(eq.residual(r) == 0 for eq in inside)])
+        count = 1
+        for readings in kept:
+            count *= len(readings)
+        if count > MAX_COMBINATIONS:
+            raise TooManyReadings(f"{section}: {count} readings to check")
         agreeing: dict[str, set[Number]] = {}
-        for combination in product(*options):
+        for combination in product(*kept):
             values = {p: v for part in combination for p, v in part.items()}
             if not failing(spec, values):
                 for path, value in values.items():

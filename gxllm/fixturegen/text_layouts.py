@@ -29,6 +29,7 @@ from gxllm.fixturegen.grid import (
     placed,
     plain_number,
 )
+from gxllm.fixturegen.oneline import NotPrintable, check_printable, one_line, one_line_gold, run_together
 from gxllm.fixturegen.repeats import TooManyReadings, delete_repeats, one_cell_a_line, restorable_gold
 from gxllm.fixturegen.runtogether import pick_glue
 from gxllm.fixturegen.seeds import splice
@@ -286,6 +287,15 @@ def _repeats_deleted(seed_text: str, record: Record, rng: random.Random) -> Vari
     return Variant(delete_repeats(splice(seed_text, _tables(record, one_cell_a_line))), gold)
 
 
+def _one_line(seed_text: str, record: Record, rng: random.Random) -> Variant:
+    try:
+        check_printable(record)
+        gold = one_line_gold(record)
+    except (NotPrintable, TooManyReadings) as error:
+        raise NotApplicable(str(error)) from None
+    return Variant(one_line(splice(seed_text, _tables(record, run_together))), gold)
+
+
 def _run_together(seed_text: str, record: Record, rng: random.Random) -> Variant:
     glue = pick_glue(record, rng)
     if glue is None:
@@ -340,6 +350,7 @@ LAYOUTS: dict[str, Callable[[str, Record, random.Random], Variant]] = {
     "fullwidth": _full_width,  # k
     "thousands": _thousands,  # k
     "repeats-deleted": _repeats_deleted,  # one cell a line, each line equal to the one before deleted
+    "one-line": _one_line,  # the page in one line: headings mid-line, each row's digits run together
 }
 
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gxllm.document import RUN_IN_LINE
+
 
 class Kind(StrEnum):
     TEXT = "text"
@@ -51,14 +53,18 @@ _YUAN_AFTER = re.compile(r"\s*万?元")
 _CJK_AFTER = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _is_label_number(piece: str, start: int, end: int, following: str = "") -> bool:
+def _is_label_number(piece: str, start: int, end: int, following: str = "", run_in: bool = False) -> bool:
     """Whether ``piece[start:end]``, a number, is part of a label or of prose.
 
     ``following`` is the line after a line holding only this number: crawler
     dumps break prose at every span, so "2019" may stand alone between "（"
-    and "年起）".
+    and "年起）". In a page run into one line (``run_in``) every row's digits
+    run into the next row's label ("3000003二、上年结转"), so a number before
+    Chinese text is a cell unless a unit or a list mark follows it.
     """
     before, after = piece[:start], piece[end:]
+    if run_in and _CJK_AFTER.match(after) and not _UNIT_AFTER.match(after):
+        return False
     if before.endswith("第") or (before and before[-1].isascii() and before[-1].isalpha()):
         return True
     if not after.strip() and not before.strip():
@@ -70,7 +76,7 @@ def _is_label_number(piece: str, start: int, end: int, following: str = "") -> b
     return bool(_MARKER_AFTER.match(after) or _UNIT_AFTER.match(after) or _CJK_AFTER.match(after))
 
 
-def _scan(piece: str, offset: int, following: str = "") -> list[Token]:
+def _scan(piece: str, offset: int, following: str = "", run_in: bool = False) -> list[Token]:
     """Tokens of one cell (or one whole whitespace-separated line, then
     ``following`` is the start of the next line)."""
     tokens: list[Token] = []
@@ -79,17 +85,19 @@ def _scan(piece: str, offset: int, following: str = "") -> list[Token]:
         if _NULL_CELL.fullmatch(word.group()):
             tokens.append(Token(Kind.NULL, word.group(), start, start + len(word.group())))
             continue
-        tokens.extend(_split_word(piece, word, offset, following))
+        tokens.extend(_split_word(piece, word, offset, following, run_in))
     return _merge_markers(tokens)
 
 
-def _split_word(piece: str, word: re.Match[str], offset: int, following: str) -> list[Token]:
+def _split_word(piece: str, word: re.Match[str], offset: int, following: str, run_in: bool) -> list[Token]:
     tokens = []
     text = word.group()
     cursor = 0
     for number in _NUMBER.finditer(text):
-        is_label = _is_label_number(piece, word.start() + number.start(), word.start() + number.end(), following)
         start, end = number.start(), number.end()
+        if run_in and end - start > 1 and _MARKER_AFTER.match(text, end) and text[start:end].isdigit():
+            end -= 1  # "00000002.其他…": the cells' digits, then the next row's list number
+        is_label = _is_label_number(piece, word.start() + start, word.start() + end, following, run_in)
         if text[start] == "-" and start > 0:
             start += 1  # a dash after text is a hyphen, not a sign
         if start > cursor:
@@ -146,6 +154,12 @@ def _tab_cells(line: str) -> list[tuple[str, int]]:
 _PAGE_NUMBER = re.compile(r"\s*(?:[-—]\s*\d{1,4}\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*")
 
 
+
+def _whole_line_length(text: str, offset: int) -> int:
+    """The length of the line of ``text`` holding ``offset`` (a section may start mid-line)."""
+    end = text.find("\n", offset)
+    return (len(text) if end < 0 else end) - (text.rfind("\n", 0, offset) + 1)
+
 # The line under a Markdown table's header: |---|:---:|.
 _MARKDOWN_RULE = re.compile(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?")
 
@@ -166,7 +180,7 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
             cells = None
         if cells is None:
             following = next((n for n in lines[index + 1 :] if n.strip()), "")
-            scanned = _scan(line, offset, following)
+            scanned = _scan(line, offset, following, run_in=_whole_line_length(text, offset) > RUN_IN_LINE)
             alone = len(scanned) == 1 and scanned[0].is_cell
             tokens.extend(dataclasses.replace(t, alone=alone, line=index) for t in scanned)
         else:
