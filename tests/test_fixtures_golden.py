@@ -9,7 +9,7 @@ from gxllm.evaluate.gold import load_gold_dir
 from gxllm.pipeline import extract
 from tests.conftest import FIXTURES
 
-TEXT_SUFFIXES = {".txt", ".html", ".htm"}
+TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 # fixtures/real holds reports as crawlers stored them, with cells no sum can
 # settle: tests/test_real_reports.py holds them to their own bar.
 CASES = [
@@ -21,7 +21,7 @@ CASES = [
 
 def test_fixtures_cover_every_layout_folder():
     folders = {case.name.split("/")[0] for case in CASES}
-    assert {"seeds", "layouts", "encodings", "html"} <= folders
+    assert {"seeds", "layouts", "encodings", "html", "markdown"} <= folders
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -36,4 +36,4 @@ def test_fixture_equals_gold(case):
     }
     assert wrong == {}
     # Each value says how its line was read.
-    assert got.evidence["section3.new.total"].method == ("html" if case.source.suffix.lower() != ".txt" else "text")
+    assert got.evidence["section3.new.total"].method == ("html" if case.source.suffix.lower() in (".html", ".htm") else "text")

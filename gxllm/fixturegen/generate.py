@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gxllm.fixturegen.html import Flattening, report_html
+from gxllm.fixturegen.markdown import MarkdownStyle, report_markdown
 from gxllm.fixturegen.pdf import write_pdf_cases
 from gxllm.fixturegen.scan import write_scan_cases
 from gxllm.fixturegen.seeds import Seed, gold_json, load_seeds, with_random_numbers
@@ -123,6 +124,27 @@ def write_html(out: Path, seeds: dict[str, Seed], seed: int) -> None:
         _write_case(out / "html", stem, ".html", page.encode(charset), record)
 
 
+# (seed, converter style, random numbers)
+MARKDOWN_FILES: tuple[tuple[str, MarkdownStyle, bool], ...] = (
+    (REAL_NUMBERS, "pipe", False),
+    (REAL_NUMBERS, "html", False),
+    (REAL_NUMBERS, "flat", False),
+    (RANDOM_2019, "pipe", True),
+    (RANDOM_2019, "flat", True),
+    (RANDOM_2021[0], "html", True),
+    (RANDOM_2021[1], "flat", True),
+)
+
+
+def write_markdown(out: Path, seeds: dict[str, Seed], seed: int) -> None:
+    for name, style, random_numbers in MARKDOWN_FILES:
+        source = seeds[name]
+        stem = f"{name}.md-{style}" + (".random" if random_numbers else "")
+        rng = random.Random(f"{seed}:{stem}")
+        record = with_random_numbers(source, rng) if random_numbers else source.gold
+        _write_case(out / "markdown", stem, ".md", report_markdown(source.text, record, style).encode("utf-8"), record)
+
+
 NOT_A_REPORT = """关于2024年端午节放假安排的通知
 
 各科室、各下属单位：
@@ -163,6 +185,7 @@ def generate(out: Path, seeds_folder: Path, seed: int = DEFAULT_SEED) -> None:
     write_layouts(out, seeds, seed)
     write_encodings(out, seeds)
     write_html(out, seeds, seed)
+    write_markdown(out, seeds, seed)
     write_bad(out, seeds, seed)
     write_pdf_cases(out / "pdf", seeds, seed)
     write_scan_cases(out / "scans", seeds, seed)

@@ -241,11 +241,16 @@ def placed(cells: Grid) -> list[tuple[int, int, GridCell]]:
     return found
 
 
-def expand(cells: Grid) -> list[list[str]]:
-    """The grid as a plain matrix: a spanned cell's text at its top-left, "" elsewhere."""
-    origins = {(r, c): cell for r, c, cell in placed(cells)}
-    width = max(c + cell.colspan for (_, c), cell in origins.items())
-    return [[origins[(r, c)].text if (r, c) in origins else "" for c in range(width)] for r in range(len(cells))]
+def expand(cells: Grid, *, repeat: bool = False) -> list[list[str]]:
+    """The grid as a plain matrix: a spanned cell's text at its top-left and ""
+    elsewhere, or (``repeat``) in every position it spans, as docling writes it."""
+    covering = {}
+    for r, c, cell in placed(cells):
+        for dr in range(cell.rowspan if repeat else 1):
+            for dc in range(cell.colspan if repeat else 1):
+                covering[(r + dr, c + dc)] = cell
+    width = max(c + cell.colspan for (_, c), cell in ((k, v) for k, v in covering.items()))
+    return [[covering[(r, c)].text if (r, c) in covering else "" for c in range(width)] for r in range(len(cells))]
 
 
 def table_rows(

@@ -98,6 +98,17 @@ def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list
     return readings
 
 
+def _spanned_repeats(values: list[Token], k: int) -> list[list[Token]]:
+    """Ways to read a row printed with a spanned cell's value in every column
+    it spans (as docling writes tables): drop repeats of the value before."""
+    repeats = [i for i in range(1, len(values)) if values[i].text == values[i - 1].text]
+    surplus = len(values) - k
+    return [
+        [t for i, t in enumerate(values) if i not in dropped]
+        for dropped in map(set, itertools.combinations(repeats, surplus))
+    ]
+
+
 def row_cells(
     columns: tuple[Column, ...], tokens: list[Token], repeats_deleted: bool = False
 ) -> tuple[list[list[Cell]], str]:
@@ -111,6 +122,9 @@ def row_cells(
     if len(values) == k:
         return [parsed(values)], ""
     if len(values) > k:
+        spans = _spanned_repeats(values, k)
+        if spans:
+            return [parsed(kept) for kept in spans], f"{len(values)} values for {k} cells, a spanned cell printed in each column"
         return [], f"{len(values)} values where the row has {k} cells"
     cells_and_empties = [t for t in tokens if t.is_cell]
     if len(cells_and_empties) > len(values):

@@ -65,7 +65,8 @@ def _is_label_number(piece: str, start: int, end: int, following: str = "", run_
     before, after = piece[:start], piece[end:]
     if run_in and _CJK_AFTER.match(after) and not _UNIT_AFTER.match(after):
         return False
-    if before.endswith("第") or (before and before[-1].isascii() and before[-1].isalpha()):
+    # "第3项", "A1"; "数据1" is a column header a converter could not read.
+    if before.endswith(("第", "数据")) or (before and before[-1].isascii() and before[-1].isalpha()):
         return True
     if not after.strip() and not before.strip():
         return bool(_UNIT_AFTER.match(following))
