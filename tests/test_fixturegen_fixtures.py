@@ -292,7 +292,8 @@ def test_encodings_hold_the_seed_text(name: str) -> None:
             data.decode("utf-8")
 
 
-HTML = sorted((FIXTURES / "html").glob("*.html"))
+WORD = sorted((FIXTURES / "html").glob("*.word*.html"))
+HTML = sorted(set((FIXTURES / "html").glob("*.html")) - set(WORD))
 
 
 @pytest.mark.parametrize("page", HTML, ids=lambda p: p.name)
@@ -315,6 +316,20 @@ def test_html_pages_drop_scripts_to_read_right(page: Path) -> None:
         lines = [line.strip() for line in soup.get_text("\n").split("\n") if line.strip()]
         start = lines.index("一、本年新收政府信息公开申请数量") + 1
         assert lines[start : start + 7] == [str(gold.cell(f"section3.new.{c}")) for c in APPLICANTS]
+
+
+@pytest.mark.parametrize("page", WORD, ids=lambda p: p.name)
+def test_word_pages_cut_labels_and_numbers_across_tags_span_rows_and_leave_zeros_blank(page: Path) -> None:
+    gold = _gold(page.with_name(page.name.removesuffix(".html") + ".gold.json"))
+    markup = page.read_text(encoding="utf-8")
+    assert "<o:p>" in markup and "Microsoft Word" in markup and "<![endif]-->" in markup
+    soup = BeautifulSoup(markup, "lxml")
+    section3 = soup.find_all("table")[1]
+    assert max(int(td["rowspan"]) for td in section3.find_all("td", rowspan=True)) >= 20
+    cells = section3.find_all("td")
+    assert any(len(td.find_all(["span", "font"])) > 1 for td in cells if td.get_text().strip().isdigit())
+    blank = [td for td in cells if td.get_text().strip() == "" and td.find("o:p")]
+    assert blank and len([p for p, v in gold.cells() if v is None]) == 6
 
 
 def test_gbk_page_declares_its_charset() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gxllm.fixturegen.html import Flattening, report_html
 from gxllm.fixturegen.markdown import MarkdownStyle, report_markdown
+from gxllm.fixturegen.word import blank_zeros, report_word_html
 from gxllm.fixturegen.pdf import write_pdf_cases
 from gxllm.fixturegen.scan import write_scan_cases
 from gxllm.fixturegen.seeds import Seed, gold_json, load_seeds, with_random_numbers
@@ -124,6 +125,20 @@ def write_html(out: Path, seeds: dict[str, Seed], seed: int) -> None:
         _write_case(out / "html", stem, ".html", page.encode(charset), record)
 
 
+WORD_PAGES: tuple[tuple[str, bool], ...] = ((REAL_NUMBERS, False), (RANDOM_2019, True), (RANDOM_2021[0], True))
+
+
+def write_word_pages(out: Path, seeds: dict[str, Seed], seed: int) -> None:
+    """Reports saved as web pages by Word, a few zero cells left blank."""
+    for name, random_numbers in WORD_PAGES:
+        source = seeds[name]
+        stem = f"{name}.word" + (".random" if random_numbers else "")
+        rng = random.Random(f"{seed}:{stem}")
+        record = with_random_numbers(source, rng) if random_numbers else source.gold
+        gold = blank_zeros(record, rng)
+        _write_case(out / "html", stem, ".html", report_word_html(source.text, gold, rng).encode("utf-8"), gold)
+
+
 # (seed, converter style, random numbers)
 MARKDOWN_FILES: tuple[tuple[str, MarkdownStyle, bool], ...] = (
     (REAL_NUMBERS, "pipe", False),
@@ -185,6 +200,7 @@ def generate(out: Path, seeds_folder: Path, seed: int = DEFAULT_SEED) -> None:
     write_layouts(out, seeds, seed)
     write_encodings(out, seeds)
     write_html(out, seeds, seed)
+    write_word_pages(out, seeds, seed)
     write_markdown(out, seeds, seed)
     write_bad(out, seeds, seed)
     write_pdf_cases(out / "pdf", seeds, seed)

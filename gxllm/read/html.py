@@ -25,9 +25,20 @@ _BLOCKS = {
 
 
 def _cell_text(cell: Tag) -> str:
-    # Inside a cell, line breaks are layout only: a label broken over two
-    # lines is one label.
-    return " ".join(cell.get_text(" ").split())
+    """A cell's text: inline runs joined as they are (Word cuts "18858" into
+    "18" and "858" in two spans), paragraphs and line breaks as one space."""
+    pieces: list[str] = []
+    for node in cell.descendants:
+        if isinstance(node, Tag):
+            if node.name in _BLOCKS:
+                pieces.append(" ")
+        elif isinstance(node, NavigableString) and not _is_markup_only(node):
+            pieces.append(str(node))
+    return " ".join("".join(pieces).split())
+
+
+def _is_markup_only(node: NavigableString) -> bool:
+    return node.__class__.__name__ in ("Comment", "Doctype", "CData", "ProcessingInstruction", "Declaration")
 
 
 def _table_lines(table: Tag) -> list[str]:
@@ -43,7 +54,7 @@ def _table_lines(table: Tag) -> list[str]:
 def _walk(node: Tag, out: list[str], current: list[str]) -> None:
     for child in node.children:
         if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "CData", "ProcessingInstruction"):
+            if _is_markup_only(child):
                 continue
             current.append(str(child))
             continue
