@@ -71,7 +71,7 @@ def _null_paths(record: Record) -> list[str]:
 def test_the_tree_holds_every_kind_of_case() -> None:
     assert len(list((FIXTURES / "seeds").glob("*.gold.json"))) == 5
     assert len(LAYOUT_GOLDS) >= 3 * len(LAYOUTS) - 2
-    assert {p.parent.name for p in GOLDS} == {"seeds", "layouts", "encodings", "html", "markdown", "pdf", "scans", "real"}
+    assert {p.parent.name for p in GOLDS} == {"seeds", "layouts", "encodings", "html", "markdown", "pdf", "pdftotext", "scans", "real"}
     # The seven scans (200-dpi pages, every table layout clean and degraded)
     # are 10 MB of it; the bound keeps the tree from growing unnoticed.
     assert sum(f.stat().st_size for f in FIXTURES.rglob("*") if f.is_file()) < 14_000_000
@@ -90,7 +90,7 @@ def test_every_gold_is_a_record_in_the_record_shape_with_its_source_beside_it(go
 
 
 def test_every_source_has_its_gold() -> None:
-    for folder in ("seeds", "layouts", "encodings", "html", "markdown", "pdf", "scans"):
+    for folder in ("seeds", "layouts", "encodings", "html", "markdown", "pdf", "pdftotext", "scans"):
         for path in (FIXTURES / folder).iterdir():
             if not path.name.endswith(".gold.json") and path.name != "README.md":
                 stem = path.name.rsplit(".", 1)[0]

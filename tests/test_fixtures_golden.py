@@ -21,7 +21,7 @@ CASES = [
 
 def test_fixtures_cover_every_layout_folder():
     folders = {case.name.split("/")[0] for case in CASES}
-    assert {"seeds", "layouts", "encodings", "html", "markdown"} <= folders
+    assert {"seeds", "layouts", "encodings", "html", "markdown", "pdftotext"} <= folders
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

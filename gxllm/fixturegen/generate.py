@@ -17,6 +17,7 @@ from gxllm.fixturegen.html import Flattening, report_html
 from gxllm.fixturegen.markdown import MarkdownStyle, report_markdown
 from gxllm.fixturegen.word import blank_zeros, report_word_html
 from gxllm.fixturegen.pdf import write_pdf_cases
+from gxllm.fixturegen.pdftotext import write_pdftotext_cases
 from gxllm.fixturegen.scan import write_scan_cases
 from gxllm.fixturegen.seeds import Seed, gold_json, load_seeds, with_random_numbers
 from gxllm.fixturegen.text_layouts import LAYOUTS, NotApplicable, render
@@ -204,4 +205,5 @@ def generate(out: Path, seeds_folder: Path, seed: int = DEFAULT_SEED) -> None:
     write_markdown(out, seeds, seed)
     write_bad(out, seeds, seed)
     write_pdf_cases(out / "pdf", seeds, seed)
+    write_pdftotext_cases(out / "pdf", out / "pdftotext")
     write_scan_cases(out / "scans", seeds, seed)

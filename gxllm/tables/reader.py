@@ -220,6 +220,37 @@ def _groups(tokens: list[Token], anchors: list[Anchor]) -> tuple[list[list[Token
     return groups, labels_after
 
 
+def _share_out(anchors: list[Anchor], groups: list[list[Token]]) -> list[list[Token]]:
+    """A row holding the cells of the rows after it, whose labels came later.
+
+    ``pdftotext`` prints a label that spans rows (其他处理 over （七）总计 and
+    四、结转…) after the rows' numbers: 3.其他 then holds three rows of cells,
+    and （七）总计 and 四、结转… none. Whole rows of cells go to the rows that
+    follow in order, when exactly that many rows follow with no cells.
+    """
+    groups = [list(g) for g in groups]
+    for i, anchor in enumerate(anchors):
+        if anchor.row is None:
+            continue
+        width = len(anchor.row.columns)
+        values = [t for t in groups[i] if t.kind in (Kind.VALUE, Kind.NULL)]
+        rows = len(values) // width
+        following = anchors[i + 1 : i + rows]
+        if (
+            rows < 2
+            or len(_runs(groups[i])) != 1  # headers between the numbers: a block printed by column
+            or len(values) % width
+            or len(following) != rows - 1
+            or any(a.row is None or len(a.row.columns) != width for a in following)
+            or any(any(t.is_cell for t in groups[i + 1 + j]) for j in range(rows - 1))
+        ):
+            continue
+        for j in range(1, rows):
+            groups[i + j] = values[j * width : (j + 1) * width]
+        groups[i] = [t for t in groups[i] if t not in values[width:]]
+    return groups
+
+
 def _runs(tokens: list[Token]) -> list[list[Token]]:
     """Value runs separated by label text (column headers in a column-major block)."""
     runs: list[list[Token]] = [[]]
@@ -285,6 +316,8 @@ def read_rows(
         for anchor, group in zip(anchors, groups, strict=True):
             if anchor.row is not None:
                 spans[anchor.row.key] = (min([anchor.start, *(t.start for t in group)]), max([anchor.end, *(t.end for t in group)]))
+        if not labels_after:
+            groups = _share_out(anchors, groups)
         order = list(zip(anchors, groups, strict=True))
         if labels_after:
             order.reverse()
