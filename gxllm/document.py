@@ -6,6 +6,8 @@ read → :class:`Document` → normalise → :class:`NormalizedText` → segment
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -135,3 +137,22 @@ class Segmented(BaseModel):
     def body(self, number: int) -> str:
         section = self.sections.get(number)
         return "" if section is None else self.text.text[section.start : section.end]
+
+
+@dataclass(frozen=True)
+class Compact:
+    """A text with all whitespace removed (PDF text and crawler dumps break words
+    and numbers across lines: "20" / "24年"), and the offset in the text of each
+    of its characters."""
+
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, source: str) -> Compact:
+        runs = list(re.finditer(r"\S+", source))
+        return cls("".join(m.group() for m in runs), [i for m in runs for i in range(m.start(), m.end())])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span of ``text[start:end]`` (non-empty)."""
+        return self.offsets[start], self.offsets[end - 1] + 1

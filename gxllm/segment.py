@@ -11,7 +11,7 @@ import itertools
 import re
 from collections import Counter
 
-from gxllm.document import RUN_IN_LINE, NormalizedText, Section, Segmented
+from gxllm.document import RUN_IN_LINE, Compact, NormalizedText, Section, Segmented
 from gxllm.record import Evidence
 from gxllm.template import TABLE_OPENINGS, TEMPLATES, TemplateVersion, template_for_year
 
@@ -109,39 +109,49 @@ def _heading_at(text: str, start: int, line_end: int, *, mid_line: bool) -> Cand
 
 
 def _ordered(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """The run of candidates whose section numbers strictly increase that has
-    the most headings (a numbered one counting twice), then the most sections
-    with a body: a heading printed twice keeps the copy that opens its text."""
+    """The run of candidates whose section numbers strictly increase that scores
+    best: headings count, a numbered one twice, and one with no body before the
+    next heading counts against (a heading printed twice keeps the copy that
+    opens its text)."""
 
-    def has_body(candidate: Candidate, end: int) -> int:
-        return int(bool(text[candidate[2] : end].strip()))
+    def score(candidate: Candidate, end: int) -> int:
+        """A numbered heading counts 2, a bare one 1, one with nothing under it -1."""
+        if not text[candidate[2] : end].strip():
+            return -1
+        return 2 if candidate[4] else 1
 
     # best[i]: (score, chain) of the best run starting at candidate i
-    best: list[tuple[tuple[int, int], list[Candidate]]] = [((0, 0), [])] * len(candidates)
+    best: list[tuple[int, list[Candidate]]] = [(0, [])] * len(candidates)
     for i in range(len(candidates) - 1, -1, -1):
         here = candidates[i]
-        weight = 2 if here[4] else 1
-        options = [((weight, has_body(here, len(text))), [here])]
+        options = [(score(here, len(text)), [here])]
         for j in range(i + 1, len(candidates)):
             if candidates[j][0] > here[0]:
-                (heads, bodies), chain = best[j]
-                options.append(((heads + weight, bodies + has_body(here, candidates[j][1])), [here, *chain]))
+                after, chain = best[j]
+                options.append((after + score(here, candidates[j][1]), [here, *chain]))
         best[i] = max(options, key=lambda option: option[0])
-    return max(best, key=lambda option: option[0], default=((0, 0), []))[1]
+    return max(best, key=lambda option: option[0], default=(0, []))[1]
 
 
 def find_sections(text: str) -> dict[int, Section]:
     candidates = _heading_candidates(text)
     chosen = _ordered(candidates, text)
-    # A numbered heading printed out of order ("六、…" before "五、…") is still its section's.
-    numbers = {c[0] for c in chosen}
-    chosen += [c for c in candidates if c[4] and c[0] not in numbers and not numbers.add(c[0])]  # type: ignore[func-returns-value]
+    # A numbered heading printed out of order ("六、…" before "五、…") is still
+    # its section's: the copy that leaves the section before it a body.
+    for number in sorted({c[0] for c in candidates if c[4]} - {c[0] for c in chosen}):
+        copies = [c for c in candidates if c[4] and c[0] == number]
+        chosen.append(next((c for c in copies if not _empties_the_one_before(c, chosen, text)), copies[-1]))
     chosen.sort(key=lambda c: c[1])
     sections: dict[int, Section] = {}
     for index, (number, start, body, _line_end, _numbered) in enumerate(chosen):
         end = chosen[index + 1][1] if index + 1 < len(chosen) else len(text)
         sections[number] = Section(number=number, heading=text[start:body].strip(), start=body, end=end)
     return _tables_without_headings(text, sections)
+
+
+def _empties_the_one_before(candidate: Candidate, chosen: list[Candidate], text: str) -> bool:
+    before = max((c for c in chosen if c[1] < candidate[1]), key=lambda c: c[1], default=None)
+    return before is not None and not text[before[2] : candidate[1]].strip()
 
 
 def _tables_without_headings(text: str, sections: dict[int, Section]) -> dict[int, Section]:
@@ -267,20 +277,23 @@ def segment(normalized: NormalizedText) -> Segmented:
 
     year = None
     titles = _title_candidates(head)
-    period = _PERIOD.search(text)
+    # Years are read with line breaks taken out: dumps print "2024" as "20" / "24".
+    compact = Compact.of(text)
+    period = _PERIOD.search(compact.text)
     if period:
         year = int(period.group(1))
-        evidence["year"] = normalized.evidence(period.start(1), period.end(1), note="统计期限")
+        evidence["year"] = normalized.evidence(*compact.span(*period.span(1)), note="统计期限")
     elif any(y for _, y, _ in titles):
         year = next(y for _, y, _ in titles if y)
         evidence["year"] = Evidence(token=str(year), method="rule", note="title")
     else:
-        body = text[sections[1].start : sections[1].end] if 1 in sections else text
-        match = re.search(_YEAR + r"\s*年", body)
+        body = Compact.of(text[sections[1].start : sections[1].end]) if 1 in sections else compact
+        match = re.search(_YEAR + r"年", body.text)
         if match:
             offset = sections[1].start if 1 in sections else 0
+            start, end = body.span(*match.span(1))
             year = int(match.group(1))
-            evidence["year"] = normalized.evidence(offset + match.start(1), offset + match.end(1), note="first year named in 总体情况")
+            evidence["year"] = normalized.evidence(offset + start, offset + end, note="first year named in 总体情况")
 
     agency = None
     if titles:

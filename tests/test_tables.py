@@ -392,3 +392,20 @@ def test_a_page_run_into_one_line_is_cut_into_rows_and_cells_by_the_sums(lianyun
         lianyun.set_cell(path, None)
     assert_same_cells(got, lianyun)
     assert "run together" in evidence["section3.new.total"].note
+
+
+def test_a_table_printed_with_fewer_columns_reads_the_columns_its_header_names(record_2019):
+    # 2019 section 2 printed as 信息内容 | 项目数量 | 处理决定数量: no 本年增/减.
+    s2 = "\n".join(
+        [
+            "第二十条第（五）项",
+            "信息内容 项目数量 处理决定数量",
+            "行政许可 12 1885",
+            "其他对外管理服务事项 7 8",
+        ]
+    )
+    s3 = "\n".join(" ".join([label, *c]) for label, c in section3_rows(record_2019))
+    got, evidence = read(report(s2, s3, " ".join(section4_cells(record_2019)), year=2019))
+    assert [got.cell(f"section2.licensing.{c}") for c in ("prev_items", "change", "decisions")] == [12, None, 1885]
+    assert "not printed" in evidence["section2.licensing.change"].note
+    assert got.cell("section2.other_services.decisions") == 8

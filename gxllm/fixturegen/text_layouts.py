@@ -287,6 +287,79 @@ def _repeats_deleted(seed_text: str, record: Record, rng: random.Random) -> Vari
     return Variant(delete_repeats(splice(seed_text, _tables(record, one_cell_a_line))), gold)
 
 
+# The section-2 column a report with a simplified table leaves out, per
+# template, and the header it prints shorter ("项目数量" for 上一年项目数量).
+_LEFT_OUT = {"2019": "change", "2021": "repealed"}
+_SHORTER_HEADERS = {"上一年项目数量": "项目数量"}
+
+
+def _fewer_columns(seed_text: str, record: Record, rng: random.Random) -> Variant:
+    """Section 2 printed without one column of the template (本年增/减 in 2019,
+    本年废止件数 in 2021): the printed cells are read, the others are null."""
+    assert record.template is not None
+    left_out = _LEFT_OUT[record.template]
+    table = grid(record, "section2")
+    for row in table:
+        row[:] = [
+            GridCell(c.kind, _SHORTER_HEADERS.get(c.text, c.text), c.rowspan, c.colspan, c.path)
+            for c in row
+            if not (c.path or "").endswith(f".{left_out}") and not (c.kind == "header" and _is_left_out(c.text, left_out, record))
+        ]
+    tables = _tables(record, space_rows)
+    tables["section2"] = space_rows(table)
+    gold = record.model_copy(deep=True)
+    for path, _ in record.cells():
+        if path.startswith("section2.") and path.endswith(f".{left_out}"):
+            gold.set_cell(path, None)
+    return Variant(splice(seed_text, tables), gold)
+
+
+def _is_left_out(header: str, column: str, record: Record) -> bool:
+    spec = record.spec
+    assert spec is not None
+    return any(c.key == column and c.label == header for row in spec.section2.rows for c in row.columns)
+
+
+# What people print instead of the template's headings, and around them.
+_REWORDED = {"存在的主要问题及改进情况": "存在的不足和改进措施", "其他需要报告的事项": "其他应说明事项"}
+_FURNITURE_TOP = ("电脑版", "沉浸式翻译", "打印本页 关闭窗口")
+_FURNITURE_BOTTOM = ("【打印】【关闭】", "扫一扫在手机打开当前页")
+_YEAR = re.compile(r"(20[0-4]\d)年")
+
+
+def _people_headings(seed_text: str, record: Record, rng: random.Random) -> Variant:
+    """Headings as people print them: 五 and 六 reworded, 二 missing, 五 printed
+    twice (a stray copy right under 四's heading), 六 before 五; years in the
+    prose split over lines as crawlers store them ("20" / "24年"); page
+    furniture above and below."""
+    text = splice(seed_text, _tables(record, space_rows))
+    lines = text.split("\n")
+    title, body = lines[0], lines[1:]
+    heading = {key: _heading_index(body, words) for key, words in _SECTION_WORDS.items()}
+    if None in heading.values():
+        raise NotApplicable("a heading of the seed is not printed as the template words it")
+    h2, h4, h5, h6 = (heading[k] for k in ("二", "四", "五", "六"))
+    for old, new in _REWORDED.items():
+        body = [line.replace(old, new) if i in (h5, h6) else line for i, line in enumerate(body)]
+    moved = body[:h5] + [body[h6]] + body[h5:h6] + body[h6 + 1 :]  # 六's heading before 五's
+    stray = moved[:h4 + 1] + [moved[h5 + 1]] + moved[h4 + 1 :]  # 五's heading again under 四's
+    kept = [line for i, line in enumerate(stray) if i != h2]
+    split = [_YEAR.sub(lambda m: f"{m.group(1)[:2]}\n{m.group(1)[2:]}年", line) if len(line) > 40 else line for line in kept]
+    return Variant("\n".join([*_FURNITURE_TOP, title, *split, *_FURNITURE_BOTTOM]), record)
+
+
+_SECTION_WORDS = {
+    "二": "主动公开政府信息情况",
+    "四": "行政复议、行政诉讼情况",
+    "五": "存在的主要问题及改进情况",
+    "六": "其他需要报告的事项",
+}
+
+
+def _heading_index(lines: list[str], words: str) -> int | None:
+    return next((i for i, line in enumerate(lines) if words in line and len(line.strip()) <= len(words) + 8), None)
+
+
 def _one_line(seed_text: str, record: Record, rng: random.Random) -> Variant:
     try:
         check_printable(record)
@@ -351,6 +424,8 @@ LAYOUTS: dict[str, Callable[[str, Record, random.Random], Variant]] = {
     "thousands": _thousands,  # k
     "repeats-deleted": _repeats_deleted,  # one cell a line, each line equal to the one before deleted
     "one-line": _one_line,  # the page in one line: headings mid-line, each row's digits run together
+    "fewer-columns": _fewer_columns,  # section 2 without one of the template's columns
+    "headings": _people_headings,  # headings reworded, missing, twice, out of order; years split; furniture
 }
 
 

@@ -32,6 +32,7 @@ from gxllm.tables.tokens import Kind, Token, tokenize
 from gxllm.template import (
     OTHER_GROUP_PATTERN,
     TEMPLATES,
+    Column,
     Row,
     Table,
     Template,
@@ -220,6 +221,31 @@ def _groups(tokens: list[Token], anchors: list[Anchor]) -> tuple[list[list[Token
     return groups, labels_after
 
 
+def _printed_columns(tokens: list[Token], anchors: list[Anchor]) -> dict[str, tuple[Column, ...]]:
+    """Per row, the template columns the header printed above it names (a
+    header stands between the row before's cells and the row's label, or
+    is the one above the row before)."""
+    found: dict[str, tuple[Column, ...]] = {}
+    header: list[str] = []
+    cursor = 0
+    for anchor in anchors:
+        above = [t for t in tokens if cursor <= t.start < anchor.start]
+        last_cell = max((i for i, t in enumerate(above) if t.is_cell), default=-1)
+        words = [_compact_label(t.text) for t in above[last_cell + 1 :] if t.kind is Kind.TEXT]
+        if words:
+            header = words
+        if anchor.row is not None:
+            found[anchor.row.key] = tuple(c for c in anchor.row.columns if any(_names(w, c.label) for w in header))
+        cursor = anchor.end
+    return found
+
+
+def _names(word: str, label: str) -> bool:
+    """Whether a header word names the column ``label`` (项目数量 names 上一年项目数量)."""
+    label = _compact_label(label)
+    return word == label or (len(word) >= 4 and word in label) or (len(label) >= 4 and label in word)
+
+
 def _share_out(anchors: list[Anchor], groups: list[list[Token]]) -> list[list[Token]]:
     """A row holding the cells of the rows after it, whose labels came later.
 
@@ -325,6 +351,7 @@ def read_rows(
             # A row printed with no cells at all: this table leaves cells
             # blank, and a blank and a deleted repeat print the same.
             return _blank_cell_rows(table, order, anchors, spans)
+        printed = _printed_columns(tokens, anchors) if section == "section2" else {}
         pending: list[Row] = []
         for anchor, group in order:
             has_cells = any(t.is_cell for t in group)
@@ -338,7 +365,10 @@ def read_rows(
             block = [*pending, anchor.row] if not labels_after else [anchor.row, *reversed(pending)]
             pending = []
             if len(block) == 1:
-                choices.append(row_choice(cell_paths(section, block), block[0].columns, group, repeats_deleted))
+                columns = block[0].columns
+                choices.append(
+                    row_choice(cell_paths(section, block), columns, group, repeats_deleted, printed.get(block[0].key, ()))
+                )
             else:
                 choices.append(_block_choice(block, section, group))
         unread.update({row.key: f"no values found for row {row.label!r}" for row in pending})

@@ -110,11 +110,26 @@ def _spanned_repeats(values: list[Token], k: int) -> list[list[Token]]:
 
 
 def row_cells(
-    columns: tuple[Column, ...], tokens: list[Token], repeats_deleted: bool = False
+    columns: tuple[Column, ...],
+    tokens: list[Token],
+    repeats_deleted: bool = False,
+    printed: tuple[Column, ...] = (),
 ) -> tuple[list[list[Cell]], str]:
-    """Every reading of one row's cells that its tokens allow, and the doubt."""
+    """Every reading of one row's cells that its tokens allow, and the doubt.
+
+    ``printed`` are the columns the table's header names above the row, when
+    it names fewer than the template has: the values are theirs.
+    """
     k = len(columns)
     values = [t for t in tokens if t.kind in (Kind.VALUE, Kind.NULL)]
+    if values and len(values) == len(printed) < k:
+        by_column = dict(zip(printed, values, strict=True))
+        return [
+            [
+                parse_value(by_column[c], c.kind) if c in by_column else Cell(None, None, f"column {c.label!r} not printed in this table")
+                for c in columns
+            ]
+        ], ""
 
     def parsed(tokens_in_order: list[Token]) -> list[Cell]:
         return [parse_value(t, c.kind) for t, c in zip(tokens_in_order, columns, strict=True)]
@@ -156,8 +171,14 @@ def row_cells(
     return readings, f"digits run together: {len(splits)} ways to split them"
 
 
-def row_choice(paths: list[str], columns: tuple[Column, ...], tokens: list[Token], repeats_deleted: bool) -> Choice:
-    readings, doubt = row_cells(columns, tokens, repeats_deleted)
+def row_choice(
+    paths: list[str],
+    columns: tuple[Column, ...],
+    tokens: list[Token],
+    repeats_deleted: bool,
+    printed: tuple[Column, ...] = (),
+) -> Choice:
+    readings, doubt = row_cells(columns, tokens, repeats_deleted, printed)
     if not readings:
         return Choice(paths, [{p: Cell(None, None, doubt) for p in paths}], doubt)
     return Choice(paths, [dict(zip(paths, cells, strict=True)) for cells in readings], doubt)

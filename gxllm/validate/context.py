@@ -7,28 +7,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from gxllm.document import Compact
 from gxllm.record import Evidence, Flag, FlagKind, Number, Record, Severity
 from gxllm.template import Template
 from gxllm.validate.grounding import Reading, read_value
 from gxllm.validate.messages import cell_label
-
-
-@dataclass(frozen=True)
-class Compact:
-    """The source with all whitespace removed (PDF text breaks words and numbers across
-    lines), and the offset in the source of each of its characters."""
-
-    text: str
-    offsets: list[int]
-
-    @classmethod
-    def of(cls, source: str) -> Compact:
-        runs = list(re.finditer(r"\S+", source))
-        return cls("".join(m.group() for m in runs), [i for m in runs for i in range(m.start(), m.end())])
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The source span of ``text[start:end]`` (non-empty)."""
-        return self.offsets[start], self.offsets[end - 1] + 1
 
 
 @dataclass
