@@ -44,6 +44,11 @@ from gxllm.template import (
 # characters) that what is left still names its row alone.
 _FUZZY_MIN_CHARS = 4
 _FUZZY_SHARE = 3
+# A lost row's label is looked for only in a stretch of label text at most this
+# many times its length, with at most this many characters wrong: fuzzy search
+# of a long label with a third of it wrong takes a tenth of a second.
+_FUZZY_WINDOW = 8
+_FUZZY_MAX_ERRORS = 5
 _OTHER_GROUP = "(六)其他处理"
 # A table printed one cell a line holds at least this many lines of one number.
 _MIN_LONE_NUMBERS = 12
@@ -165,9 +170,9 @@ def _between_anchors(anchors: list[Anchor], rows: list[Row | None], projected: s
             continue
         end = bisect.bisect_left(offsets, anchors[following].start) if following < len(anchors) else len(projected)
         label = _compact_label(row.label) if row else ""
-        if len(label) < _FUZZY_MIN_CHARS or end <= begin:
+        if len(label) < _FUZZY_MIN_CHARS or end <= begin or end - begin > _FUZZY_WINDOW * len(label):
             continue
-        fuzzy = f"(?:{regex.escape(label)}){{e<={len(label) // _FUZZY_SHARE}}}"
+        fuzzy = f"(?:{regex.escape(label)}){{e<={min(len(label) // _FUZZY_SHARE, _FUZZY_MAX_ERRORS)}}}"
         match = regex.search(fuzzy, projected, pos=begin, endpos=end, flags=regex.BESTMATCH)
         if match is not None:
             out.append(Anchor(row, offsets[match.start()], offsets[match.end() - 1] + 1, match.group()))
