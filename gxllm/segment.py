@@ -200,11 +200,14 @@ def _title_candidates(head: str) -> list[tuple[str, int | None, int]]:
     for index, line in enumerate(lines):
         for cell in re.split(r"[|\t]", line):
             match = _title_match(cell)
-            if match is None and index + 1 < len(lines) and cell is not None:
-                # A title broken over two lines: the agency must stand whole
-                # on this line, the rest of the title running on to the next.
-                own = _TITLE_NOISE.sub("", _compact(cell))
-                joined = _title_match(cell + re.split(r"[|\t]", lines[index + 1])[0])
+            own = _TITLE_NOISE.sub("", _compact(cell))
+            # A title broken over two or three lines (a scan's large type): the
+            # agency must stand whole on this line, the title running on below.
+            for more in (1, 2):
+                if match is not None or index + more >= len(lines):
+                    break
+                rest = "".join(re.split(r"[|\t]", following)[0] for following in lines[index + 1 : index + 1 + more])
+                joined = _title_match(cell + rest)
                 if joined is not None and joined.end("agency") <= len(own) < joined.end():
                     match = joined
             if match is None:
@@ -243,7 +246,10 @@ def _expand_abbreviation(agency: str, text: str) -> str:
 
 
 # The signature: the agency's name on a line of its own, the date below it.
-_SIGNED_DATE = re.compile(r"\s*20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
+_SIGNED_DATE = re.compile(
+    r"\s*(?:20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|二[〇○零O0]\s*[〇○零一二三四五六七八九]\s*[〇○零一二三四五六七八九]\s*年"
+    r"\s*[一二三四五六七八九十]{1,2}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)\s*"
+)
 _AGENCY_NAME = re.compile(r"[\u4e00-\u9fff()（）]{3,30}(?:局|委员会|委|办公室|办|厅|政府|中心|院|署|会|所|处|站)")
 # Lines from the end looked at for the signature (closing words and page furniture come after it).
 _SIGNATURE_LINES = 12

@@ -133,3 +133,10 @@ def test_a_heading_out_of_order_and_a_table_without_its_heading():
     sections = segmented(text).sections
     assert sorted(sections) == [1, 2, 3, 4, 5, 6]
     assert segmented(text).body(2).startswith("第二十条")
+
+
+def test_a_title_in_large_type_over_three_lines_and_a_date_signed_in_chinese_numerals():
+    result = segmented("某市城市管理局\n2020年度政府信息公开\n工作年度报告\n一、总体情况\n我局认真落实。\n")
+    assert (result.agency, result.year) == ("某市城市管理局", 2020)
+    signed = segmented("一、总体情况\n2020年，我局认真落实。\n某市城市管理局\n二〇二一年一月十三日\n")
+    assert signed.agency == "某市城市管理局"
