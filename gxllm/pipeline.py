@@ -61,8 +61,9 @@ def language_model(settings: Settings) -> LlmClient | None:
 
 def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narrative, llm: LlmClient) -> Narrative:
     """What the model adds: narrative chosen among the source's clauses, metadata
-    the rules left missing, and cells the rules could not read. Every answer is
-    checked against the source before it is taken."""
+    the rules left missing, cells the rules could not read, and a choice among
+    the readings the table's sums leave open. Every answer is checked against
+    the source before it is taken."""
     from gxllm.llm.tasks import read_rows_with_model, refine_narrative, resolve_metadata
 
     record, evidence = tables.record, tables.evidence
@@ -83,6 +84,13 @@ def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narra
             if record.cell(path) is None:
                 record.set_cell(path, cell.value)
                 evidence[path] = cell.evidence
+    if tables.open_choices:
+        from gxllm.llm.readings import choose_readings
+
+        for path, chosen in choose_readings(segmented, tables.open_choices, llm).items():
+            if record.cell(path) is None:
+                record.set_cell(path, chosen.value)
+                evidence[path] = chosen.evidence
     return refine_narrative(segmented, narrative, llm)
 
 

@@ -77,6 +77,7 @@ def test_every_prompt_file_renders_with_its_placeholders():
         "fee": {"sentences": "X"},
         "metadata": {"head": "X", "agencies": "X", "years": "X"},
         "table_row": {"label": "X", "columns": "X", "count": "7", "row": "X"},
+        "table_choice": {"prose": "X", "questions": "X"},
     }
     assert {p.name.split(".")[0] for p in PROMPTS_DIR.glob("*.v1.md")} == set(placeholders)
     for name, values in placeholders.items():
@@ -293,3 +294,46 @@ def test_rows_read_by_the_model_are_grounded_and_add_up():
     assert total.method == "model" and text.text[slice(*total.span)] == "3" and total.span[0] > first
     assert "the cells do not add up" in runtime.seen[2][-1]["content"]
     assert "一、本年新收政府信息公开申请数量 2 1 0 0 0 0 3" in runtime.seen[0][1]["content"]
+
+
+# ------------------------------------------------------------ open readings of the sums
+
+
+def _open_report():
+    """A real dump whose crawler deleted repeated lines: its section 4 prints
+    "0 1 0 1 0", which seven tables allow."""
+    settings = Settings()
+    path = SEEDS.parent / "real" / "putian-slj-2024.txt"
+    return segment(normalize(read_document(path, settings), settings))
+
+
+def test_the_model_chooses_among_the_readings_the_sums_leave_open_and_never_writes_a_number():
+    from gxllm.llm.readings import choose_readings
+    from gxllm.tables import read_tables
+
+    segmented = _open_report()
+    tables = read_tables(segmented)
+    [(number, question)] = [(str(i), q) for i, q in enumerate(tables.open_choices, 1) if q.paths[0].startswith("section4")]
+    assert len(question.options) > 1
+    review_corrected = next(
+        i for i, option in enumerate(question.options)
+        if option.get("section4.review.corrected") and option["section4.review.corrected"].value == 1
+    )
+    letter = "ABCDEFGHIJ"[review_corrected]
+    llm, runtime = _client(json.dumps({"choices": {number: "Z"}}), json.dumps({"choices": {number: letter}}))
+    chosen = choose_readings(segmented, tables.open_choices, llm)
+    assert chosen["section4.review.corrected"].value == 1
+    assert chosen["section4.review.corrected"].evidence.method == "model"
+    assert "readings the table's sums allow" in chosen["section4.review.corrected"].evidence.note
+    assert "行政复议" in runtime.seen[0][1]["content"]  # the prose went with the question
+    assert "only" in runtime.seen[1][-1]["content"]  # a letter not offered was sent back
+
+
+def test_a_question_the_model_leaves_open_keeps_its_nulls():
+    from gxllm.llm.readings import choose_readings
+    from gxllm.tables import read_tables
+
+    segmented = _open_report()
+    tables = read_tables(segmented)
+    llm, _ = _client(json.dumps({"choices": {str(i + 1): None for i in range(len(tables.open_choices))}}))
+    assert choose_readings(segmented, tables.open_choices, llm) == {}

@@ -18,7 +18,7 @@ import bisect
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 from pydantic import BaseModel, Field
@@ -77,6 +77,20 @@ class TablesResult:
     evidence: dict[str, Evidence]
     notes: list[str]
     unsettled: list[RowSpan]
+    # Cells the sums leave open between readings the text allows (a second
+    # reader may choose among those readings, never write a number).
+    open_choices: list[OpenQuestion] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """An open choice of the sums, with the text its rows are printed in."""
+
+    paths: list[str]
+    options: list[Reading]  # per reading the sums allow, its cells (value and printed token)
+    doubt: str
+    start: int
+    end: int
 
 
 # ------------------------------------------------------------------ anchors
@@ -474,8 +488,17 @@ def read_tables(segmented: Segmented) -> TablesResult:
             evidence[path] = evidence[path].model_copy(update={"note": note})
         if cell.value is None and cell.token is None and _unread(cell) and (section, row_key) in spans:
             unread[(section, row_key)] = None
+    questions = []
+    for choice in reading.open:
+        rows = {tuple(p.split(".")[:2]) for p in choice.paths}
+        found = [spans[r] for r in rows if r in spans]
+        if found:
+            start, end = min(a for a, _ in found), max(b for _, b in found)
+            questions.append(OpenQuestion(choice.paths, choice.options, choice.doubt, start, end))
+        for row in rows:
+            unread.pop(row, None)  # open between readings: chosen among them, never read anew
     unsettled = [RowSpan(section=s, row=r, start=spans[(s, r)][0], end=spans[(s, r)][1]) for s, r in unread]
-    return TablesResult(record, evidence, notes, unsettled)
+    return TablesResult(record, evidence, notes, unsettled, questions)
 
 
 def _readable(choices: list[Choice]) -> int:

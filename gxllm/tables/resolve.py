@@ -46,10 +46,22 @@ class Choice:
     doubt: str  # why the cells stay null if the sums cannot choose
 
 
+@dataclass(frozen=True)
+class OpenChoice:
+    """Cells the sums leave open: the cells each surviving reading gives them
+    (one option per distinct set of values)."""
+
+    paths: list[str]
+    options: list[Reading]
+    doubt: str
+
+
 @dataclass
 class TableReading:
     cells: Reading = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The doubtful cells the sums could not settle, with the readings they allow.
+    open: list[OpenChoice] = field(default_factory=list)
 
 
 @dataclass
@@ -210,7 +222,11 @@ def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
             continue
         for i, choice in enumerate(group):
             winners = [choice.readings[search.orders[i][k]] for k in sorted({w[i] for w in search.winners})]
-            result.cells.update(winners[0] if _agree(winners) else _doubtful(choice, winners))
+            if _agree(winners):
+                result.cells.update(winners[0])
+            else:
+                result.cells.update(_doubtful(choice, winners))
+                result.open.append(_open(choice, winners))
     return _drop_misfits(result, choices, rules)
 
 
@@ -256,7 +272,17 @@ def _drop_misfits(result: TableReading, choices: list[Choice], rules: tuple[SumR
         if broken >= holding and broken:
             note = "no way of putting back the repeats the source deleted fits the table's sums"
             result.cells.update({p: Cell(None, None, note) for p in choice.paths})
+            result.open = [o for o in result.open if not set(o.paths) & set(choice.paths)]
     return result
+
+
+def _open(choice: Choice, winners: list[Reading]) -> OpenChoice:
+    """The cells the winners disagree on, and each distinct set of their values."""
+    paths = [p for p in choice.paths if len({w[p].value for w in winners}) > 1]
+    options: dict[tuple[Number | None, ...], Reading] = {}
+    for winner in winners:
+        options.setdefault(tuple(winner[p].value for p in paths), {p: winner[p] for p in paths})
+    return OpenChoice(paths, list(options.values()), choice.doubt)
 
 
 def _agree(readings: list[Reading]) -> bool:
