@@ -35,9 +35,10 @@ def test_without_a_model_the_ambiguous_cells_stay_null(ambiguous_report):
     assert extraction.text is not None and "112" in extraction.text
 
 
-def test_the_model_reads_the_rows_the_rules_left_and_its_cells_are_marked(ambiguous_report, monkeypatch):
+def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_marked(ambiguous_report, monkeypatch):
+    # 行政复议 "112 0 0 13": 1 + 12 and 11 + 2 both make 13; the model picks a reading.
     runtime = ScriptedRuntime(
-        '{"cells": [1, 12, 0, 0, 13]}',  # section 四, 行政复议
+        '{"choices": {"1": "A"}}',
         AnswerTimeout("narrative: too slow"),  # the rules' narrative stands
         AnswerTimeout("fee: too slow"),
     )
@@ -49,8 +50,9 @@ def test_the_model_reads_the_rows_the_rules_left_and_its_cells_are_marked(ambigu
     upheld = evidence["section4.review.upheld"]
     assert upheld.method == "model" and upheld.token == "1"
     assert extraction.text[upheld.span[0] : upheld.span[1]] == "1"
-    # The rows' first question named the row and showed its text.
-    assert "行政复议" in runtime.seen[0][-1]["content"] and "112" in runtime.seen[0][-1]["content"]
+    # The question named the cells, showed the printed text and offered both readings.
+    question = runtime.seen[0][-1]["content"]
+    assert "行政复议·结果维持=1" in question and "行政复议·结果维持=11" in question and "112" in question
     assert record.problems == ["公开意识不强"] and record.remedies == ["加强培训"]
     assert not [f for f in extraction.flags if f.rule == "GROUNDING"]
 
