@@ -87,7 +87,7 @@ class RecordOut(BaseModel):
     version: int = Field(description="the lock: send it back with a decision")
     record_version: int = Field(description="1 for the extraction, then one more per correction")
     review_status: str
-    record: dict[str, Any] = Field(description="the record in the RECORD.md shape, with evidence and source")
+    record: dict[str, Any] = Field(description="the record in the shape of docs/record.md, with evidence and source")
     flags: list[FlagOut]
     audit: list[AuditOut]
 
