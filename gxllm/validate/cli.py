@@ -36,9 +36,13 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def load_record(path: Path) -> tuple[Record, dict[str, Evidence], dict[str, Any]]:
+    """:func:`record_from_json` of the JSON file at ``path``."""
+    return record_from_json(_read_json(path))
+
+
+def record_from_json(data: dict[str, Any]) -> tuple[Record, dict[str, Evidence], dict[str, Any]]:
     """A record with its evidence from an extraction output, or a bare record JSON (docs/record.md; no evidence),
     and the record part of the JSON as read."""
-    data = _read_json(path)
     raw = {key: value for key, value in data.items() if key in Record.model_fields}
     try:
         record = Record.model_validate(raw)
