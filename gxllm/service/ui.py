@@ -194,7 +194,7 @@ def queue(
 # ---------------------------------------------------------------- dashboard
 
 
-@router.get("/dashboard", name="dashboard")
+@router.get("/dashboard", name="dashboard_page")
 def dashboard(
     request: Request,
     session: Db,

@@ -36,7 +36,8 @@
       animation: false,
       aria: { enabled: true, decal: { show: true } },
       textStyle: { fontFamily: FONT, fontSize: 13 },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // Drawn on the canvas: an HTML tooltip carries inline styles, which the pages' CSP refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { top: 0, textStyle: { color: INK } },
       grid: { left: 8, right: 40, top: 40, bottom: 8, containLabel: true },
       xAxis: chart.horizontal ? valueAxis : categoryAxis,
