@@ -34,7 +34,7 @@ _API = {
     "Flag": "gxllm.record",
     "Record": "gxllm.record",
 }
-__all__ = ["__version__", *_API]
+__all__ = ["Extraction", "Flag", "Record", "Store", "__version__", "extract", "open_store", "validate"]
 
 
 def __getattr__(name: str) -> Any:

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from gxllm.record import Evidence, Extraction, Flag, Record
 from gxllm.settings import Settings
@@ -149,7 +149,7 @@ class Store:
     def close(self) -> None:
         self._sessions.kw["bind"].dispose()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -30,7 +30,7 @@ SEED = ROOT / "fixtures" / "seeds" / "lianyun-gov-2024.txt"
 
 def test_the_examples_of_docs_api_run_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "fixtures").symlink_to(ROOT / "fixtures")
-    commands = re.findall(r"```bash\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    commands = re.findall(r"```bash\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
     assert commands == ["gxllm batch fixtures/seeds --db sqlite:///seeds.db --no-llm\n"]
     for command in commands:
         ran = subprocess.run(["bash", "-euc", command], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
@@ -46,7 +46,8 @@ def test_import_gxllm_loads_no_dependency() -> None:
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout))
     assert sorted(name for name in loaded if name.startswith("gxllm")) == ["gxllm"]
     assert not loaded & {"pandas", "numpy", "pydantic", "sqlalchemy", "fastapi", "typer"}
-    assert {"extract", "validate", "open_store", "Store", "Extraction", "Flag", "Record"} <= set(dir(gxllm))
+    assert set(gxllm.__all__) - {"__version__"} == {"extract", "validate", "open_store", "Store", "Extraction", "Flag", "Record"}
+    assert set(gxllm.__all__) <= set(dir(gxllm))
 
 
 def test_the_validate_function_stays_when_the_validate_package_is_imported() -> None:

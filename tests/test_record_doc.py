@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gxllm.template import APPLICANT_COLUMNS, OUTCOME_COLUMNS, SECTION4, TEMPLATES, Column, sum_rules
+from gxllm.template import (
+    APPLICANT_COLUMNS,
+    OUTCOME_COLUMNS,
+    SECTION4,
+    TEMPLATES,
+    Column,
+    sum_rules,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "record.md").read_text(encoding="utf-8")

@@ -20,7 +20,15 @@ from gxllm.record import Extraction, Record, SourceInfo
 from gxllm.service.app import create_app
 from gxllm.service.dashboard import Dashboard, group_of, load_dashboard
 from gxllm.service.queue import QueueFilters, load_queue
-from gxllm.store import Document, add_user, decide, find_document, open_flags, open_store, store_extraction
+from gxllm.store import (
+    Document,
+    add_user,
+    decide,
+    find_document,
+    open_flags,
+    open_store,
+    store_extraction,
+)
 from gxllm.template import TEMPLATES
 from gxllm.validate import validate
 from tests.service_reports import PASSWORD, ReviewStore
@@ -146,7 +154,7 @@ def test_the_figures_are_the_sums_of_the_current_records(filled: tuple[object, l
 
 
 def test_each_link_opens_the_queue_on_the_documents_counted(filled: tuple[object, list[Record]]) -> None:
-    sessions, records = filled
+    sessions, _ = filled
     with sessions() as session:
         dashboard = load_dashboard(session, agency="甲县", year=None, template="2021", queue_url=QUEUE)
         assert dashboard.records == 2  # 甲县 in 2021 and 2022; its 2020 report is on the 2019 template
@@ -184,7 +192,7 @@ def test_the_page_carries_the_figures_the_api_gives(client: TestClient, review_s
     client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token, "next": "/"})
     page = client.get("/dashboard?year=2024&template=")
     assert page.status_code == 200
-    data = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page.text, re.S).group(1)  # type: ignore[union-attr]
+    data = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page.text, re.DOTALL).group(1)  # type: ignore[union-attr]
     assert "<script>window.pwned" not in data and "&lt;script&gt;window.pwned=1&lt;/script&gt;殷都区科学技术局" in page.text
     api = client.get("/api/dashboard", params={"year": 2024}, headers={"Authorization": f"Bearer {review_store.token}"})
     assert json.loads(data) == api.json()
