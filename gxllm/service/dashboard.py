@@ -12,6 +12,7 @@ same figures.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, Field
@@ -174,39 +175,40 @@ class _Figures:
                 groups[year][group_of(row)] += value
         return dict(sorted(groups.items()))
 
-    def outcomes(self, by_year: dict[int, dict[str, int]]) -> Chart:
-        years = list(by_year)
+    def yearly_chart(
+        self, by_year: dict[int, dict[str, int]], values: dict[str, list[int | float | None]], **chart: Any
+    ) -> Chart:
+        """A chart of ``values`` (series name -> one value per year of ``by_year``), each bar linking to its year."""
+        links = [self.link(year=year, status="") for year in by_year]
         return Chart(
+            categories=[str(year) for year in by_year],
+            series=[Series(name=name, values=series, links=links) for name, series in values.items()],
+            link=self.link(status=""),
+            **chart,
+        )
+
+    def outcomes(self, by_year: dict[int, dict[str, int]]) -> Chart:
+        return self.yearly_chart(
+            by_year,
+            {group: [groups[group] for groups in by_year.values()] for group in OUTCOME_GROUPS},
             key="outcomes",
             title="申请办理结果",
             note="三、三（一）至（六）各组的总计之和，按年度",
             unit="件",
-            categories=[str(year) for year in years],
-            series=[
-                Series(
-                    name=group,
-                    values=[by_year[year][group] for year in years],
-                    links=[self.link(year=year, status="") for year in years],
-                )
-                for group in OUTCOME_GROUPS
-            ],
-            link=self.link(status=""),
         )
 
     def refused(self, by_year: dict[int, dict[str, int]]) -> Chart:
-        years = list(by_year)
-        shares = []
-        for year in years:
-            answered = sum(by_year[year].values())
-            shares.append(round(100 * by_year[year][REFUSED] / answered, 1) if answered else None)
-        return Chart(
+        shares: list[int | float | None] = []
+        for groups in by_year.values():
+            answered = sum(groups.values())
+            shares.append(round(100 * groups[REFUSED] / answered, 1) if answered else None)
+        return self.yearly_chart(
+            by_year,
+            {"不予公开占比": shares},
             key="refused",
             title="不予公开占比",
             note="三（三）不予公开占三（一）至（六）办理结果之和的百分比，按年度；没有办理结果的年度不计",
             unit="%",
-            categories=[str(year) for year in years],
-            series=[Series(name="不予公开占比", values=shares, links=[self.link(year=year, status="") for year in years])],
-            link=self.link(status=""),
             stacked=False,
         )
 
