@@ -6,7 +6,7 @@ Each (runtime, model) runs in its own process, so its peak memory (the
 process's maximum resident set) is its own. Every seed report goes through
 read → normalise → segment → rule narrative → :func:`refine_narrative`,
 with no answer cache, and is scored against its gold record by the
-harness's own item matching (RECORD.md §4): narrative F1 is micro-averaged
+harness's own item matching (docs/record.md §4): narrative F1 is micro-averaged
 over problems and remedies. The rules-only figure is printed beside it.
 A full run takes minutes per model on two cores: keep runs rare.
 """

@@ -24,4 +24,4 @@ class NotAReport(GxllmError):
 
 
 class BadGold(GxllmError):
-    """A gold file that does not match RECORD.md."""
+    """A gold file that is not a record as docs/record.md describes."""

@@ -1,4 +1,4 @@
-"""The report record of RECORD.md, with evidence and flags.
+"""The report record (the contract in docs/record.md), with evidence and flags.
 
 The section models are built from :mod:`gxllm.template`, so the record, the
 reader and the validator can never disagree about which rows and cells exist.
@@ -60,7 +60,7 @@ class Fee(_Strict):
 
 
 class Record(_Strict):
-    """One report, in exactly the shape of RECORD.md §2."""
+    """One report, in exactly the shape of docs/record.md §2."""
 
     agency: str | None = None
     year: int | None = None
@@ -196,7 +196,7 @@ class Extraction(_Strict):
     )
 
     def to_output(self) -> dict[str, Any]:
-        """The RECORD.md shape at top level (comparable with gold), then the rest."""
+        """The record's shape (docs/record.md §2) at top level (comparable with gold), then the rest."""
         return {
             **self.record.to_json(),
             "evidence": {k: v.model_dump(mode="json", exclude_none=True) for k, v in self.evidence.items()},

@@ -289,7 +289,7 @@ class SumRule:
 
     ``left`` holds the total(s) as printed, ``right`` the parts they sum.
 
-    ``rule`` is the RECORD.md §3 rule id; ``scope`` names the column (for
+    ``rule`` is the docs/record.md §3 rule id; ``scope`` names the column (for
     S3_BALANCE, S3_OUTCOME_TOTAL), the row (S3_ROW_TOTAL) or the group
     (S4_TOTAL) the equation is about.
     """

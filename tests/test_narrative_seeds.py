@@ -1,4 +1,4 @@
-"""The five seed reports against their gold records, scored by RECORD.md §4."""
+"""The five seed reports against their gold records, scored by docs/record.md §4."""
 
 from __future__ import annotations
 

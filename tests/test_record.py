@@ -1,4 +1,4 @@
-"""The record models: RECORD.md shape, both templates, errors that name the cell."""
+"""The record models: the shape of docs/record.md, both templates, errors that name the cell."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
     for content, reason in (
         ("not json", "not JSON"),
         ("[1, 2]", "not a record"),
-        ('{"template": "2021", "section3": {"new": {"natural_person": "x"}}}', "does not match RECORD.md at section3.new.natural_person"),
+        ('{"template": "2021", "section3": {"new": {"natural_person": "x"}}}', "does not match docs/record.md at section3.new.natural_person"),
     ):
         path = tmp_path / "bad.json"
         path.write_text(content, encoding="utf-8")

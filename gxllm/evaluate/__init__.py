@@ -1,4 +1,4 @@
-"""The evaluation harness: scores a gold directory by RECORD.md §4 (``gxllm eval``).
+"""The evaluation harness: scores a gold directory by docs/record.md §4 (``gxllm eval``).
 
 gold.py finds and checks the cases, metrics.py computes each figure for one
 case, perturb.py makes the deliberate errors for the flag test, harness.py

@@ -31,7 +31,7 @@ def eval_command(
     ] = DEFAULT_PERTURB,
     seed: Annotated[int, typer.Option("--seed", help="seed of the deliberate errors")] = 0,
 ) -> None:
-    """Score a gold directory (RECORD.md §4): cells, fields, narrative, flags, time and memory."""
+    """Score a gold directory (docs/record.md §4): cells, fields, narrative, flags, time and memory."""
     from gxllm.console import err, write_atomically
 
     console = Console()

@@ -1,4 +1,4 @@
-"""Gold sets: directories of cases laid out as RECORD.md §4 says.
+"""Gold sets: directories of cases laid out as docs/record.md §4 says.
 
 A case is a source file ``NAME.EXT`` with ``NAME.gold.json`` beside it. One
 gold may serve several sources (``report.txt`` and ``report.pdf`` are two
@@ -39,10 +39,10 @@ def load_gold(path: Path) -> Record:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "record"
-        raise BadGold(f"{path}: does not match RECORD.md at {where}: {first['msg']}") from error
+        raise BadGold(f"{path}: does not match docs/record.md at {where}: {first['msg']}") from error
     # Without a template the gold's cells cannot be named, so nothing could be scored.
     if record.template is None:
-        raise BadGold(f"{path}: does not match RECORD.md: no template")
+        raise BadGold(f"{path}: does not match docs/record.md: no template")
     return record
 
 

@@ -1,4 +1,4 @@
-"""The figures of RECORD.md §4 for one case: gold against prediction.
+"""The figures of docs/record.md §4 for one case: gold against prediction.
 
 Each function here is pure: it takes records and flags and returns counts, so
 every figure can be checked by hand on a tiny example.

@@ -1,6 +1,6 @@
 """``gxllm export``: the store's current records as JSONL, CSV or XLSX.
 
-- JSONL: one line per document, the RECORD.md record at top level (so it
+- JSONL: one line per document, the record (docs/record.md) at top level (so it
   compares with gold), then ``evidence``, ``flags`` (each with ``status``
   open | confirmed_source | dismissed and who decided), ``review_status``,
   ``audit`` (every decision: cell, old and new value, reviewer, time),

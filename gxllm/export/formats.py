@@ -45,7 +45,7 @@ def _flag(flag: Flag, status: str, decision: Any) -> dict[str, Any]:
 
 
 def record_json(item: ExportedRecord) -> dict[str, Any]:
-    """The RECORD.md record at top level (comparable with gold), then evidence, flags, review and audit."""
+    """The record (docs/record.md) at top level (comparable with gold), then evidence, flags, review and audit."""
     document, version = item.document, item.version
     return {
         **item.record.to_json(),

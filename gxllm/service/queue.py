@@ -28,6 +28,7 @@ PAGE_SIZE = 100
 class QueueFilters:
     agency: str | None = None
     year: int | None = None
+    template: str | None = None
     rule: str | None = None
     kind: str | None = None
     status: str | None = "open"  # None: every status
@@ -79,7 +80,8 @@ class Queue:
     facets: list[Facet] = field(default_factory=list)
 
 
-def _is_open() -> object:
+def flag_is_open() -> object:
+    """A flag row that no closing decision names: the condition the queue and the dashboard count by."""
     closed = exists().where(
         ReviewDecision.document_id == Document.id,
         ReviewDecision.flag_fingerprint == FlagRow.fingerprint,
@@ -88,13 +90,15 @@ def _is_open() -> object:
     return ~closed
 
 
-def _document_conditions(filters: QueueFilters, *, skip: str = "") -> list[object]:
+def document_conditions(filters: QueueFilters, *, skip: str = "") -> list[object]:
     """Conditions on documents for ``filters``, leaving out the facet ``skip`` (its own counts)."""
     conditions: list[object] = [Document.current_version_id.is_not(None)]
     if filters.agency:
         conditions.append(Document.agency.contains(filters.agency, autoescape=True))
     if filters.year is not None and skip != "year":
         conditions.append(Document.year == filters.year)
+    if filters.template and skip != "template":
+        conditions.append(Document.template == filters.template)
     if filters.status and skip != "status":
         conditions.append(Document.review_status == filters.status)
     # A flag of its own, not correlated with the flags the outer query may be counting.
@@ -112,21 +116,21 @@ def _document_conditions(filters: QueueFilters, *, skip: str = "") -> list[objec
 
 
 def load_queue(session: Session, filters: QueueFilters, *, page: int = 0) -> Queue:
-    conditions = _document_conditions(filters)
+    conditions = document_conditions(filters)
     rows = queue_rows(session, conditions, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return Queue(rows=rows, counts=_counts(session, conditions), facets=_facets(session, filters))
 
 
 def next_open_record(session: Session, after: int) -> int | None:
     """The record a reviewer should open after ``after``: the head of the open queue."""
-    conditions = [*_document_conditions(QueueFilters()), Document.id != after]
+    conditions = [*document_conditions(QueueFilters()), Document.id != after]
     rows = queue_rows(session, conditions, limit=1, offset=0)
     return rows[0].record_id if rows else None
 
 
 def queue_rows(session: Session, conditions: list[object], *, limit: int, offset: int) -> list[QueueRow]:
     """Documents meeting ``conditions``: the worst open flag first, then the most open flags."""
-    open_flag = and_(FlagRow.record_version_id == Document.current_version_id, _is_open())
+    open_flag = and_(FlagRow.record_version_id == Document.current_version_id, flag_is_open())
     per_severity = {
         severity: func.count(case((and_(open_flag, FlagRow.severity == severity), FlagRow.id)))
         for severity in SEVERITIES
@@ -154,7 +158,7 @@ def queue_rows(session: Session, conditions: list[object], *, limit: int, offset
     for document_id, rule, kind in session.execute(
         select(Document.id, FlagRow.rule, FlagRow.kind)
         .join(FlagRow, FlagRow.record_version_id == Document.current_version_id)
-        .where(Document.id.in_(ids), _is_open())
+        .where(Document.id.in_(ids), flag_is_open())
         .distinct()
     ):
         rules[document_id].add(rule)
@@ -184,7 +188,7 @@ def _counts(session: Session, conditions: list[object]) -> QueueCounts:
         session.scalar(
             select(func.count(FlagRow.id))
             .join(Document, FlagRow.record_version_id == Document.current_version_id)
-            .where(*conditions, _is_open())
+            .where(*conditions, flag_is_open())
         )
         or 0
     )
@@ -198,7 +202,7 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
         return list(
             session.execute(
                 select(column, func.count(Document.id))
-                .where(*_document_conditions(filters, skip=skip), column.is_not(None))  # type: ignore[attr-defined]
+                .where(*document_conditions(filters, skip=skip), column.is_not(None))  # type: ignore[attr-defined]
                 .group_by(column)
                 .order_by(column)
             )
@@ -210,7 +214,7 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
                 select(column, func.count(func.distinct(Document.id)))
                 .select_from(FlagRow)
                 .join(Document, FlagRow.record_version_id == Document.current_version_id)
-                .where(*_document_conditions(filters, skip=skip))
+                .where(*document_conditions(filters, skip=skip))
                 .group_by(column)
                 .order_by(column)
             )
@@ -225,6 +229,7 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
     status_counts = dict(documents(Document.review_status, "status"))
     return [
         Facet("year", "年度", options(documents(Document.year, "year"), filters.year)),
+        Facet("template", "模板", options(documents(Document.template, "template"), filters.template)),
         Facet("rule", "规则", options(flagged(FlagRow.rule, "rule"), filters.rule)),
         Facet("kind", "类别", options(flagged(FlagRow.kind, "kind"), filters.kind, KIND_NAMES)),
         Facet(

@@ -26,6 +26,7 @@ from gxllm.service.auth import (
     set_login_csrf,
     start_session,
 )
+from gxllm.service.dashboard import load_dashboard
 from gxllm.service.jobs import job_view
 from gxllm.service.pages import flagged_boxes, render_page, source_file
 from gxllm.service.queue import QueueFilters, load_queue, next_open_record
@@ -158,6 +159,11 @@ def logout(request: Request, session: Db, _web: CheckedReviewer) -> Response:
 # ---------------------------------------------------------------- queue
 
 
+def _year(chosen: str | None) -> int | None:
+    """A year from a filter form, whose "全部" choice is empty."""
+    return int(chosen) if chosen and chosen.isdigit() else None
+
+
 @router.get("/", name="queue")
 def queue(
     request: Request,
@@ -165,6 +171,7 @@ def queue(
     web: Reviewer,
     agency: str | None = None,
     year: Annotated[str | None, Query()] = None,
+    template: str | None = None,
     rule: str | None = None,
     kind: str | None = None,
     status: str | None = None,
@@ -173,7 +180,8 @@ def queue(
     # No status asked for: the open queue; an empty one (the "全部" choice): every status.
     filters = QueueFilters(
         agency=agency or None,
-        year=int(year) if year and year.isdigit() else None,
+        year=_year(year),
+        template=template or None,
         rule=rule or None,
         kind=kind or None,
         status="open" if status is None else (status or None),
@@ -181,6 +189,25 @@ def queue(
     loaded = load_queue(session, filters, page=page)
     context = {**_page_context(web), "rows": loaded.rows, "counts": loaded.counts, "facets": loaded.facets, "filters": filters}
     return _render(request, "queue.html", context)
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@router.get("/dashboard", name="dashboard_page")
+def dashboard(
+    request: Request,
+    session: Db,
+    web: Reviewer,
+    agency: str | None = None,
+    year: Annotated[str | None, Query()] = None,
+    template: str | None = None,
+) -> Response:
+    figures = load_dashboard(
+        session, agency=agency or None, year=_year(year), template=template or None, queue_url=str(request.url_for("queue"))
+    )
+    context = {**_page_context(web), "dashboard": figures, "figures": figures.model_dump(mode="json")}
+    return _render(request, "dashboard.html", context)
 
 
 # ---------------------------------------------------------------- a record

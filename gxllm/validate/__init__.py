@@ -1,4 +1,4 @@
-"""The deterministic validator: every rule of RECORD.md §3, and flags a reviewer can act on.
+"""The deterministic validator: every rule of docs/record.md §3, and flags a reviewer can act on.
 
 No language model is involved. Each rule family is one module; each flag
 says whether the document itself does not add up (``source``: reported,

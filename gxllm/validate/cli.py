@@ -36,9 +36,13 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def load_record(path: Path) -> tuple[Record, dict[str, Evidence], dict[str, Any]]:
-    """A record with its evidence from an extraction output, or a bare RECORD.md JSON (no evidence),
+    """:func:`record_from_json` of the JSON file at ``path``."""
+    return record_from_json(_read_json(path))
+
+
+def record_from_json(data: dict[str, Any]) -> tuple[Record, dict[str, Evidence], dict[str, Any]]:
+    """A record with its evidence from an extraction output, or a bare record JSON (docs/record.md; no evidence),
     and the record part of the JSON as read."""
-    data = _read_json(path)
     raw = {key: value for key, value in data.items() if key in Record.model_fields}
     try:
         record = Record.model_validate(raw)
@@ -46,7 +50,7 @@ def load_record(path: Path) -> tuple[Record, dict[str, Evidence], dict[str, Any]
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "record"
-        raise UnreadableInput(f"does not match RECORD.md at {where}: {first['msg']}") from None
+        raise UnreadableInput(f"does not match docs/record.md at {where}: {first['msg']}") from None
     return record, evidence, raw
 
 
@@ -83,7 +87,7 @@ def _print_table(flags: list[Flag]) -> None:
 
 
 def validate_command(
-    record_file: Annotated[Path, typer.Argument(help="an extraction output (gxllm extract) or a RECORD.md JSON")],
+    record_file: Annotated[Path, typer.Argument(help="an extraction output (gxllm extract) or a record JSON (docs/record.md)")],
     source: Annotated[
         Path | None, typer.Option("--source", help="the report it was read from: values are checked against its text")
     ] = None,
@@ -92,7 +96,7 @@ def validate_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the flags as JSON")] = False,
 ) -> None:
-    """Check a record against every rule of RECORD.md §3. Exit 0: no error; 1: errors found; 2: bad input."""
+    """Check a record against every rule of docs/record.md §3. Exit 0: no error; 1: errors found; 2: bad input."""
     from gxllm.pipeline import read_normalized
 
     record, evidence, raw = _or_exit(record_file, load_record)

@@ -86,6 +86,18 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
+def open_page(browser: Browser, base: str, name: str, *, scale: float = 1) -> tuple[Page, list[str]]:
+    """A page logged in as ``name`` at ``scale`` device pixels per CSS pixel, and the list its
+    script errors and console errors (a refused inline style among them) are added to."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", device_scale_factor=scale)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    log_in(page, base, name)
+    return page, problems
+
+
 def log_in(page: Page, base: str, name: str) -> None:
     page.goto(f"{base}/")
     page.fill("#username", name)

@@ -12,7 +12,7 @@ import httpx
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import open_page
 from tests.service_reports import ReviewStore
 
 # The flagged store: the fixtures filled_store and review_store.
@@ -27,16 +27,6 @@ def _api(base: str, store: ReviewStore, path: str) -> dict:
     answer = httpx.get(f"{base}/api{path}", headers={"Authorization": f"Bearer {store.token}"}, timeout=10)
     answer.raise_for_status()
     return answer.json()
-
-
-def _open_page(browser: Browser, base: str, name: str) -> tuple[Page, list[str]]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-    log_in(page, base, name)
-    return page, problems
 
 
 def _decide_current(page: Page) -> str:
@@ -68,7 +58,7 @@ def test_a_reviewer_clears_the_queue_by_keyboard(
     browser: Browser, served: tuple[str, ReviewStore], screenshots: Path, tmp_path: Path
 ) -> None:
     base, store = served
-    page, problems = _open_page(browser, base, "alice")
+    page, problems = open_page(browser, base, "alice")
     expect(page.locator("#counts")).to_contain_text("其中待审 3 份")
     page.screenshot(path=screenshots / "queue.png", full_page=True)
 
@@ -133,7 +123,7 @@ def test_the_record_page_shows_the_flag_in_the_source_and_the_table(
     browser: Browser, served: tuple[str, ReviewStore], screenshots: Path
 ) -> None:
     base, store = served
-    page, problems = _open_page(browser, base, "alice")
+    page, problems = open_page(browser, base, "alice")
     page.goto(f"{base}/records/{store.ids['haian-kjj-2019.s4-total']}")
     current = page.locator("li.flag.current")
     expect(current.locator(".rule")).to_have_text("S4_TOTAL")
@@ -158,7 +148,7 @@ def test_the_record_page_shows_the_flag_in_the_source_and_the_table(
 
 def test_hostile_report_text_stays_text(browser: Browser, served: tuple[str, ReviewStore]) -> None:
     base, store = served
-    page, problems = _open_page(browser, base, "alice")
+    page, problems = open_page(browser, base, "alice")
     page.goto(f"{base}/records/{store.ids['yindu-kjj-2024.hostile']}")
     expect(page.locator("h1")).to_contain_text("<script>window.pwned=1</script>殷都区科学技术局")
     expect(page.locator(".source pre")).to_contain_text('<img src=x onerror="window.pwned=2"><b>粗体</b>&amp;')
@@ -170,8 +160,8 @@ def test_hostile_report_text_stays_text(browser: Browser, served: tuple[str, Rev
 def test_two_reviewers_the_second_sees_the_conflict(browser: Browser, served: tuple[str, ReviewStore], screenshots: Path) -> None:
     base, store = served
     url = f"{base}/records/{store.ids['haian-kjj-2019.s4-total']}"
-    alice, _ = _open_page(browser, base, "alice")
-    bob, _ = _open_page(browser, base, "bob")
+    alice, _ = open_page(browser, base, "alice")
+    bob, _ = open_page(browser, base, "bob")
     alice.goto(url)
     bob.goto(url)
     alice.keyboard.press("c")

@@ -21,7 +21,7 @@ class TransformersRuntime:
             from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError as error:
             raise RuntimeUnavailable(
-                f"the transformers runtime needs torch and transformers: pip install 'gxllm[transformers]' ({error})"
+                f"the transformers runtime needs torch and transformers: pip install 'gxllm[llm]' ({error})"
             ) from None
         self._torch = torch
         self._timeout_s = timeout_s
