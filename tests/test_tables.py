@@ -409,3 +409,18 @@ def test_a_table_printed_with_fewer_columns_reads_the_columns_its_header_names(r
     assert [got.cell(f"section2.licensing.{c}") for c in ("prev_items", "change", "decisions")] == [12, None, 1885]
     assert "not printed" in evidence["section2.licensing.change"].note
     assert got.cell("section2.other_services.decisions") == 8
+
+
+def test_the_proses_numbers_choose_among_readings_the_sums_leave_open():
+    # 莆田水利局 2024 prints section 4 as "0 1 0 1 0": seven tables keep every
+    # sum. Its prose, reworded to speak of disclosure, says there was one review.
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "real" / "putian-slj-2024.txt").read_text(encoding="utf-8")
+    as_printed, _ = read(text)
+    assert as_printed.cell("section4.review.total") is None
+    told, evidence = read(text.replace("引起的行政复议", "引起的政府信息公开行政复议"))
+    assert (told.cell("section4.review.upheld"), told.cell("section4.review.total")) == (0, 1)
+    assert "行政复议1条" in evidence["section4.review.total"].note
+    # 纠正, 其他结果 or 尚未审结 (and a lawsuit with it): the prose does not say, so those stay null.
+    assert told.cell("section4.review.corrected") is None and told.cell("section4.review.pending") is None

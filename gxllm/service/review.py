@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gxllm.labels import cell_label
 from gxllm.record import Extraction, Flag, Number
 from gxllm.store import (
     BadCorrection,
@@ -31,7 +32,6 @@ from gxllm.store import (
     to_extraction,
     to_flag,
 )
-from gxllm.validate.messages import cell_label
 
 
 @dataclass(frozen=True)

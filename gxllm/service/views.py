@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from gxllm.labels import row_label
 from gxllm.record import Evidence, Flag, Number, Record, Severity
 from gxllm.service.names import DECISION_NAMES
 from gxllm.service.pages import flagged_boxes, source_file
 from gxllm.service.review import RecordState
 from gxllm.template import Column
-from gxllm.validate.messages import row_label, show
+from gxllm.validate.messages import show
 
 SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
 

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 import regex
 from pydantic import BaseModel, Field
 
-from gxllm.document import Segmented
+from gxllm.claims import claims
+from gxllm.document import Compact, Segmented
 from gxllm.record import Evidence, Record
 from gxllm.tables.lines import read_by_lines
-from gxllm.tables.resolve import Cell, Choice, Reading, resolve
+from gxllm.tables.resolve import Cell, Choice, ProseClaim, Reading, resolve
 from gxllm.tables.rows import cell_paths, null_choice, parse_value, row_choice
 from gxllm.tables.tokens import Kind, Token, tokenize
 from gxllm.template import (
@@ -476,7 +477,7 @@ def read_tables(segmented: Segmented) -> TablesResult:
             notes.extend(table_notes)
             spans.update({(table.section, key): span for key, span in row_spans.items()})
             label_notes.update({(table.section, key): note for key, note in misread.items()})
-    reading = resolve(choices, sum_rules(template))
+    reading = resolve(choices, sum_rules(template), _prose_claims(template, text))
     evidence: dict[str, Evidence] = {}
     unread: dict[tuple[str, str], None] = {}
     for path, cell in reading.cells.items():
@@ -499,6 +500,15 @@ def read_tables(segmented: Segmented) -> TablesResult:
             unread.pop(row, None)  # open between readings: chosen among them, never read anew
     unsettled = [RowSpan(section=s, row=r, start=spans[(s, r)][0], end=spans[(s, r)][1]) for s, r in unread]
     return TablesResult(record, evidence, notes, unsettled, questions)
+
+
+def _prose_claims(template: Template, text: str) -> tuple[ProseClaim, ...]:
+    """What the prose says about the tables, for choosing among readings the sums leave open."""
+    compact = Compact.of(text)
+    return tuple(
+        ProseClaim(claim.quantity.readings, claim.number, compact.text[claim.start : claim.end])
+        for claim in claims(template, compact.text)
+    )
 
 
 def _readable(choices: list[Choice]) -> int:

@@ -10,6 +10,7 @@ agrees on keep their value; the others are null, with the doubt as reason.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from gxllm.record import Number
@@ -194,8 +195,19 @@ def _share(rule: SumRule, values: dict[str, Number | None], only: dict[str, int]
     return total
 
 
-def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
-    """Fix every choice with one reading; let the sums choose among the rest."""
+@dataclass(frozen=True)
+class ProseClaim:
+    """A number the report's prose states about the tables: one of ``sums``
+    (each a set of cells added up) should come to ``number``."""
+
+    sums: tuple[tuple[str, ...], ...]
+    number: int
+    text: str  # as printed, for the note
+
+
+def resolve(choices: list[Choice], rules: tuple[SumRule, ...], claims: tuple[ProseClaim, ...] = ()) -> TableReading:
+    """Fix every choice with one reading; let the sums choose among the rest,
+    and where they cannot, the numbers the prose states about the tables."""
     result = TableReading()
     pending = []
     for choice in choices:
@@ -220,14 +232,52 @@ def resolve(choices: list[Choice], rules: tuple[SumRule, ...]) -> TableReading:
             for choice in group:
                 result.cells.update(_doubtful(choice, choice.readings, "too many readings to check against the sums"))
             continue
+        combinations, told = _told_by_prose(group, search, claims, known)
         for i, choice in enumerate(group):
-            winners = [choice.readings[search.orders[i][k]] for k in sorted({w[i] for w in search.winners})]
-            if _agree(winners):
-                result.cells.update(winners[0])
-            else:
-                result.cells.update(_doubtful(choice, winners))
+            winners = [choice.readings[search.orders[i][k]] for k in sorted({w[i] for w in combinations})]
+            cells = winners[0] if _agree(winners) else _doubtful(choice, winners)
+            if told:
+                # cells the sums left open and the prose settled say so
+                by_sums = [choice.readings[search.orders[i][k]] for k in {w[i] for w in search.winners}]
+                settled = {p: c for p, c in cells.items() if c.value is not None and len({r[p].value for r in by_sums}) > 1}
+                cells = {**cells, **_told(settled, choice.doubt, told)}
+            result.cells.update(cells)
+            if not _agree(winners):
                 result.open.append(_open(choice, winners))
     return _drop_misfits(result, choices, rules)
+
+
+def _told_by_prose(
+    group: list[Choice], search: _Search, claims: tuple[ProseClaim, ...], known: dict[str, Number | None]
+) -> tuple[list[list[int]], list[str]]:
+    """The best combinations of the sums, narrowed to those the prose's claims
+    agree with most, when the claims tell them apart; and the claims that did."""
+    if len(search.winners) < 2 or not claims:
+        return search.winners, []
+    scored = []
+    for combination in search.winners:
+        values = dict(known)
+        for i, k in enumerate(combination):
+            values.update({p: c.value for p, c in group[i].readings[search.orders[i][k]].items()})
+        agreeing = [claim for claim in claims if _claim_holds(claim, values)]
+        scored.append((len(agreeing), combination, agreeing))
+    best = max(score for score, _, _ in scored)
+    if best == min(score for score, _, _ in scored):
+        return search.winners, []
+    kept = [(combination, agreeing) for score, combination, agreeing in scored if score == best]
+    return [c for c, _ in kept], sorted({claim.text for _, agreeing in kept for claim in agreeing})
+
+
+def _claim_holds(claim: ProseClaim, values: dict[str, Number | None]) -> bool:
+    return any(
+        all(values.get(p) is not None for p in cells) and sum(values[p] for p in cells) == claim.number  # type: ignore[misc]
+        for cells in claim.sums
+    )
+
+
+def _told(reading: Reading, doubt: str, claims: list[str]) -> Reading:
+    note = f"{doubt}; the sums allow more than one reading, the prose ({'；'.join(claims)}) tells which"
+    return {p: dataclasses.replace(c, note="; ".join(n for n in (c.note, note) if n)) for p, c in reading.items()}
 
 
 def _components(choices: list[Choice], rules: list[SumRule]) -> list[tuple[list[Choice], list[SumRule]]]:

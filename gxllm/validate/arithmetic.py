@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from gxllm.labels import row_label
 from gxllm.record import Flag, Number
 from gxllm.template import APPLICANT_COLUMNS, TEMPLATES, sum_rules
 from gxllm.validate.context import Context
-from gxllm.validate.messages import row_label, show
+from gxllm.validate.messages import show
 
 # Terms listed one by one in a message up to this many; longer sums are named by their ends.
 _TERMS_SHOWN = 4

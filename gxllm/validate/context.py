@@ -8,10 +8,10 @@ from functools import cached_property
 from typing import Any
 
 from gxllm.document import Compact
+from gxllm.labels import cell_label
 from gxllm.record import Evidence, Flag, FlagKind, Number, Record, Severity
 from gxllm.template import Template
 from gxllm.validate.grounding import Reading, read_value
-from gxllm.validate.messages import cell_label
 
 
 @dataclass

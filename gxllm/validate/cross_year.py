@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from gxllm.labels import cell_label
 from gxllm.record import Flag
 from gxllm.template import APPLICANT_COLUMNS
 from gxllm.validate.context import Context
-from gxllm.validate.messages import cell_label, show
+from gxllm.validate.messages import show
 
 
 def check(ctx: Context) -> list[Flag]:
