@@ -47,7 +47,6 @@ def token_user(session: Db, authorization: Annotated[str | None, Header()] = Non
     if user is None:
         raise HTTPException(401, "a valid API token is required: Authorization: Bearer TOKEN",
                             headers={"WWW-Authenticate": "Bearer"})
-    session.commit()
     return user
 
 

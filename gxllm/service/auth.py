@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from gxllm.store import ApiToken, User, WebSession, find_user
+from gxllm.store import ApiToken, User, WebSession, begin_write, find_user
 
 SESSION_COOKIE = "gxllm_session"
 LOGIN_CSRF_COOKIE = "gxllm_login_csrf"
@@ -52,6 +52,17 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _mark_used(session: Session, row: WebSession | ApiToken, field: str, now: datetime) -> None:
+    """Set ``row``'s last-use time, at most every few minutes, in a short write of its own (committed)."""
+    last = getattr(row, field)
+    if last is not None and now - _aware(last) <= _SEEN_RESOLUTION:
+        return
+    model = type(row)
+    begin_write(session)
+    session.execute(update(model).where(model.id == row.id).values({field: now}))
+    session.commit()
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, else None."""
     user = find_user(session, username)
@@ -62,7 +73,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        new_hash = hash_password(password)
+        begin_write(session)
+        user.password_hash = new_hash
+        session.commit()
     return user
 
 
@@ -101,8 +115,7 @@ def current_session(session: Session, request: Request) -> WebSession | None:
     now = _now()
     if web is None or _aware(web.expires_at) < now or not web.user.active:
         return None
-    if now - _aware(web.last_seen_at) > _SEEN_RESOLUTION:
-        web.last_seen_at = now
+    _mark_used(session, web, "last_seen_at", now)
     return web
 
 
@@ -145,7 +158,5 @@ def api_user(session: Session, authorization: str | None) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip())))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    now = _now()
-    if row.last_used_at is None or now - _aware(row.last_used_at) > _SEEN_RESOLUTION:
-        row.last_used_at = now
+    _mark_used(session, row, "last_used_at", _now())
     return row.user

@@ -27,9 +27,11 @@ from gxllm.store import (
     Failure,
     Run,
     User,
+    begin_write,
     find_document,
     finish_run,
     start_run,
+    writing,
 )
 from gxllm.store.models import utcnow
 
@@ -75,6 +77,7 @@ class Jobs:
         target = self._uploads / sha256 / _safe_name(filename, staged.suffix)
         target.parent.mkdir(exist_ok=True)
         staged.replace(target)
+        begin_write(session)
         run = start_run(session, kind=UPLOAD_RUN, inputs=[str(target)], created_by=user)
         run.status = "queued"
         run.started_at = None
@@ -113,25 +116,25 @@ class Jobs:
                 self._idle.notify_all()
 
     def _extract(self, run_id: int) -> None:
-        with self._sessions() as session:
+        # Short transactions around the extraction, never one held across it.
+        with writing(self._sessions) as session:
             run = session.get(Run, run_id)
             if run is None or run.status not in ("queued", "running"):
                 return
             run.status, run.started_at = "running", utcnow()
-            session.commit()
-            path = Path(run.inputs[0])
-            existing = find_document(session, _sha256_of(run))
+            path, sha256 = Path(run.inputs[0]), _sha256_of(run)
+            existing = find_document(session, sha256)
             if existing is not None and existing.current_version_id is not None:
                 finish_run(session, run)  # the same content was extracted before: one record per content
-                session.commit()
                 return
-            outcome = process(Task(path=str(path), sha256=_sha256_of(run), size_bytes=path.stat().st_size))
+        outcome = process(Task(path=str(path), sha256=sha256, size_bytes=path.stat().st_size))
+        with writing(self._sessions) as session:
+            run = session.get_one(Run, run_id)
             if store_outcome(session, run, outcome, [str(path)]):
                 run.documents = 1
                 finish_run(session, run)
             else:
                 finish_run(session, run, "failed")
-            session.commit()
 
 
 def job_view(session: Session, run: Run) -> JobView:

@@ -25,6 +25,7 @@ from gxllm.store import (
     ReviewDecision,
     StaleRecord,
     User,
+    begin_write,
     correct,
     decide,
     flag_states,
@@ -129,6 +130,7 @@ def apply_decision(session: Session, document_id: int, request: DecisionRequest,
     ``request.version``, :class:`BadDecision` or :class:`BadCorrection` when
     the decision itself cannot be made, :class:`LookupError` for an unknown record.
     """
+    begin_write(session)
     try:
         document = session.get(Document, document_id)
         if document is None:

@@ -42,7 +42,7 @@ from gxllm.service.review import (
 )
 from gxllm.service.uploads import RejectedUpload
 from gxllm.service.views import record_page
-from gxllm.store import Run, WebSession
+from gxllm.store import Run, WebSession, begin_write
 
 router = APIRouter(include_in_schema=False)
 Db = Annotated[Session, Depends(db)]
@@ -64,7 +64,6 @@ def reviewer(request: Request, session: Db) -> WebSession:
     web = current_session(session, request)
     if web is None:
         raise LoginRequired
-    session.commit()
     return web
 
 
@@ -142,6 +141,7 @@ def login(
         return _login_form(request, next=next, username=username, error="用户名或密码不正确")
     throttle.succeeded(username, client)
     response = RedirectResponse(_safe_next(next), status_code=303)
+    begin_write(session)
     start_session(session, user, response, secure=request.url.scheme == "https")
     session.commit()
     return response
@@ -150,6 +150,7 @@ def login(
 @router.post("/logout", name="logout")
 def logout(request: Request, session: Db, _web: CheckedReviewer) -> Response:
     response = RedirectResponse(str(request.url_for("login_page")), status_code=303)
+    begin_write(session)
     end_session(session, request, response)
     session.commit()
     return response

@@ -26,6 +26,14 @@ leaves the commit to the caller, so one document is one transaction)::
 
     open_store(url=None) -> sessionmaker           migrate to head, then sessions
     upgrade(url=None, revision="head")             migrations only
+    writing(sessions) -> Session (context)         one short transaction that writes
+    begin_write(session)                           the session's next transaction writes
+
+A transaction that writes is begun as a writer (``writing``/``begin_write``):
+on SQLite it takes the one write lock first, waiting up to the busy timeout
+for another writer, instead of reading first and being refused at its first
+write. Transactions that write are kept short (one document, one decision);
+nothing slow (extracting, hashing files) happens inside one.
     start_run(session, *, kind, inputs, executor, workers, settings, versions, created_by) -> Run
     finish_run(session, run, status="finished")
     done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
@@ -47,7 +55,7 @@ elsewhere does not reopen it. ``Document.review_status`` (unread, clean, open,
 reviewed) is kept up to date by these functions, for the review queue.
 """
 
-from gxllm.store.engine import default_url, make_engine, open_store, upgrade
+from gxllm.store.engine import begin_write, default_url, make_engine, open_store, upgrade, writing
 from gxllm.store.models import (
     ApiToken,
     Document,
@@ -97,6 +105,7 @@ __all__ = [
     "WebSession",
     "add_path",
     "add_user",
+    "begin_write",
     "claim",
     "correct",
     "decide",
@@ -116,4 +125,5 @@ __all__ = [
     "to_extraction",
     "to_flag",
     "upgrade",
+    "writing",
 ]

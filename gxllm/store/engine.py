@@ -8,6 +8,8 @@ gxllm can create or upgrade its store without an ``alembic.ini``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ DEFAULT_FILE = "gxllm.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a SQLite writer waits for another one before giving up.
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The execution option that marks a connection whose transaction will write (see begin_write).
+_WRITER = "gxllm_writer"
 
 
 def default_url() -> str:
@@ -55,7 +59,32 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    writer = connection.get_execution_options().get(_WRITER, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Begin ``session``'s next transaction as one that writes (a transaction it holds is committed first).
+
+    On SQLite the transaction takes the store's write lock at once (``BEGIN
+    IMMEDIATE``), waiting for another writer up to the busy timeout. Begun the
+    default way, a transaction that reads and then writes is refused at its
+    first write, with no wait, whenever another writer committed in between
+    ("database is locked"): its snapshot is already stale. PostgreSQL locks
+    rows as they are written and needs nothing here.
+    """
+    session.commit()
+    session.connection(execution_options={_WRITER: True})
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose one transaction writes (see :func:`begin_write`): committed at the end of the
+    block, rolled back if it raises. Keep it short: on SQLite it holds the store's one write lock."""
+    with sessions() as session:
+        begin_write(session)
+        yield session
+        session.commit()
 
 
 def alembic_config() -> Config:
@@ -68,7 +97,8 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Create the store at ``url`` or bring it up to ``revision``."""
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
+        # A writer from the start: two processes opening a new store at once create it once.
+        with engine.execution_options(**{_WRITER: True}).begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

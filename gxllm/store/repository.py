@@ -308,7 +308,8 @@ def check_neighbouring_years(session: Session, document: Document) -> None:
     _recheck_cross_year(session, document, _record_of(session, document.agency, document.year - 1, besides=document))
     following = _record_of(session, document.agency, document.year + 1, besides=document)
     if following is not None and _recheck_cross_year(session, following, document):
-        following.version += 1
+        # Incremented in the UPDATE itself, so a reviewer's claim at the same moment is never undone.
+        following.version = Document.version + 1
 
 
 def refresh_review_status(session: Session, document: Document) -> None:
