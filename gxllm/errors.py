@@ -25,3 +25,14 @@ class NotAReport(GxllmError):
 
 class BadGold(GxllmError):
     """A gold file that does not match RECORD.md."""
+
+
+# A reason shown to a user is one line of at most this many characters.
+_REASON_LIMIT = 300
+
+
+def one_line(error: BaseException) -> str:
+    """``error``'s reason as one line: its first line, shortened; its type's name when it says nothing."""
+    lines = str(error).strip().splitlines()
+    reason = lines[0].strip() if lines else type(error).__name__
+    return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"

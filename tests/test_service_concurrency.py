@@ -159,8 +159,16 @@ def test_a_burst_of_decisions_beside_a_batch_loses_nothing(served: tuple[str, Re
                     versions[record_id] = answer.json()["detail"]["version"]
         return statuses, saved
 
-    with ThreadPoolExecutor(CLIENTS) as pool:
+    with ThreadPoolExecutor(CLIENTS) as pool, _api(base, store) as uploader:
+        # An upload too, extracted and stored while the decisions and the batch write.
+        upload = (tmp_path / "reports" / "00" / "report-0000.txt").read_bytes().replace("。".encode(), "；".encode(), 1)
+        job = uploader.post("/api/documents", files={"file": ("upload.txt", upload, "text/plain")}).json()
         results = list(pool.map(reviewer, range(CLIENTS)))
+        deadline = time.monotonic() + 60
+        while (job := uploader.get(f"/api/jobs/{job['id']}").json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, "the upload job never ended"
+            time.sleep(0.1)
+    assert (job["state"], job["error"]) == ("finished", None) and job["record_id"] is not None
     batch_error = batch.communicate(timeout=120)[1]
 
     statuses = sum((counts for counts, _ in results), Counter())
@@ -173,4 +181,4 @@ def test_a_burst_of_decisions_beside_a_batch_loses_nothing(served: tuple[str, Re
             assert sorted(_corrected_values(client, record_id)) == saved
     assert batch.returncode == 0, batch_error[-3000:]
     assert f"{BATCH_REPORTS} found, {BATCH_REPORTS} extracted" in batch_error
-    assert _documents(store.url) == before + BATCH_REPORTS
+    assert _documents(store.url) == before + BATCH_REPORTS + 1  # and the upload

@@ -24,7 +24,9 @@ from gxllm.store import (
     done_and_failed,
     find_document,
     finish_run,
+    interrupt_orphaned_runs,
     open_store,
+    recent_runs,
     record_failure,
     start_run,
     store_extraction,
@@ -138,20 +140,25 @@ def run_batch(
     """Extract every report under ``inputs`` into the store at ``db_url``.
 
     Contents the store already holds a record for are skipped, and so are those
-    that failed before unless ``retry_failed``. Each document is committed on its
-    own as it finishes, so a run killed at any moment loses at most the
-    documents in flight, and the next run does exactly those.
+    that failed before unless ``retry_failed``. A document taking longer than
+    ``timeout`` seconds (default: the ``document_timeout_s`` setting) fails
+    alone. Each document is committed on its own as it finishes, so a run
+    killed at any moment loses at most the documents in flight, and the next
+    run does exactly those.
     """
+    settings = get_settings()
+    timeout = timeout or settings.document_timeout_s
     sessions = open_store(db_url)
     found = _find(inputs)
     with writing(sessions) as session:
+        interrupt_orphaned_runs(session)
         plan = _plan(session, found, retry_failed)
         run = start_run(
             session,
             inputs=[str(p) for p in inputs],
             executor=str(executor),
             workers=workers,
-            settings=get_settings().model_dump(mode="json"),
+            settings=settings.model_dump(mode="json"),
             versions=_versions(),
         )
         run.documents = len(found.paths) + len(found.unreadable)
@@ -194,3 +201,12 @@ def run_batch(
     with sessions() as session:
         summary.failures = list(session.scalars(select(Failure).where(Failure.run_id == run_id).order_by(Failure.id)))
     return summary
+
+
+def latest_runs(db_url: str | None = None, limit: int = 20) -> list[Run]:
+    """The ``limit`` latest runs (batches and upload jobs), latest first, once those whose process
+    died are marked interrupted."""
+    sessions = open_store(db_url)
+    with writing(sessions) as session:
+        interrupt_orphaned_runs(session)
+        return recent_runs(session, limit)

@@ -55,7 +55,9 @@ ApiUser = Annotated[User, Depends(token_user)]
 
 class Job(BaseModel):
     id: int
-    state: Literal["queued", "running", "finished", "failed"]
+    state: Literal["queued", "running", "finished", "failed", "interrupted"] = Field(
+        description="interrupted: its server stopped; the next server to start takes it up again"
+    )
     filename: str
     record_id: int | None = Field(None, description="the record, once the job has finished")
     error: str | None = Field(None, description="why the job failed")

@@ -12,7 +12,8 @@ Tables (:mod:`gxllm.store.models`)::
                      agency/year/template of the current record, review_status, current_version,
                      version (the optimistic lock)
     document_paths   every path a content was found under
-    runs             a batch run or an upload job: status, settings, versions, counts
+    runs             a batch run or an upload job: status, settings, versions, counts, and the
+                     process running it (owner), so a run whose process died is marked interrupted
     record_versions  number 1 = extraction, then one per correction (parent = the version corrected):
                      record JSON, evidence JSON, source, timings, created_by
     flags            the validator's findings on one record version (every field of gxllm.record.Flag)
@@ -28,14 +29,10 @@ leaves the commit to the caller, so one document is one transaction)::
     upgrade(url=None, revision="head")             migrations only
     writing(sessions) -> Session (context)         one short transaction that writes
     begin_write(session)                           the session's next transaction writes
-
-A transaction that writes is begun as a writer (``writing``/``begin_write``):
-on SQLite it takes the one write lock first, waiting up to the busy timeout
-for another writer, instead of reading first and being refused at its first
-write. Transactions that write are kept short (one document, one decision);
-nothing slow (extracting, hashing files) happens inside one.
     start_run(session, *, kind, inputs, executor, workers, settings, versions, created_by) -> Run
     finish_run(session, run, status="finished")
+    interrupt_orphaned_runs(session) -> [Run]      runs whose process died: interrupted
+    recent_runs(session, limit) -> [Run]           latest first (gxllm batch --status)
     done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
     store_extraction(session, extraction, *, path, size_bytes, text, run) -> Document
     record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
@@ -48,6 +45,12 @@ nothing slow (extracting, hashing files) happens inside one.
     correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
                                       new version, validator re-run on it, decision "corrected"
     add_user(session, username, password_hash, role) / find_user(session, username)
+
+A transaction that writes is begun as a writer (``writing``/``begin_write``):
+on SQLite it takes the one write lock first, waiting up to the busy timeout
+for another writer, instead of reading first and being refused at its first
+write. Transactions that write are kept short (one document, one decision);
+nothing slow (extracting, hashing files) happens inside one.
 
 A flag is open until a ``confirmed_source`` or ``dismissed`` decision names
 its fingerprint; fingerprints are stable across versions, so a correction
@@ -81,7 +84,9 @@ from gxllm.store.repository import (
     find_user,
     finish_run,
     flag_states,
+    interrupt_orphaned_runs,
     open_flags,
+    recent_runs,
     record_failure,
     refresh_review_status,
     start_run,
@@ -115,9 +120,11 @@ __all__ = [
     "find_user",
     "finish_run",
     "flag_states",
+    "interrupt_orphaned_runs",
     "make_engine",
     "open_flags",
     "open_store",
+    "recent_runs",
     "record_failure",
     "refresh_review_status",
     "start_run",

@@ -102,7 +102,12 @@ class ApiToken(Base):
 
 
 class Run(Base):
-    """One ``gxllm batch`` invocation, or one upload job of the web app (``kind`` says which)."""
+    """One ``gxllm batch`` invocation, or one upload job of the web app (``kind`` says which).
+
+    ``owner`` names the process running it (:mod:`gxllm.store.owners`): a run
+    left queued or running by a process that died is found by it and marked
+    ``interrupted``.
+    """
 
     __tablename__ = "runs"
 
@@ -123,6 +128,7 @@ class Run(Base):
     skipped: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
     pages: Mapped[int] = mapped_column(default=0)
+    owner: Mapped[str | None] = mapped_column(String(255))
 
 
 class Document(Base):

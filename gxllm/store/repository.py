@@ -29,10 +29,13 @@ from gxllm.store.models import (
     User,
     utcnow,
 )
+from gxllm.store.owners import is_running, this_process
 from gxllm.validate import cross_year_flags, validate
 
 # Decisions that settle a flag for good; a correction instead makes a new version, re-validated.
 CLOSING_DECISIONS = ("confirmed_source", "dismissed")
+# A run in one of these states has a process working on it (or had one that died).
+UNFINISHED = ("queued", "running")
 
 
 class StaleRecord(GxllmError):
@@ -59,6 +62,7 @@ def start_run(
 ) -> Run:
     run = Run(
         kind=kind,
+        owner=this_process(),
         inputs=inputs or [],
         executor=executor,
         workers=workers,
@@ -74,6 +78,21 @@ def start_run(
 def finish_run(session: Session, run: Run, status: RunStatus = "finished") -> None:
     run.status = status
     run.finished_at = utcnow()
+
+
+def interrupt_orphaned_runs(session: Session) -> list[Run]:
+    """Mark ``interrupted`` every run left queued or running by a process that is gone (killed, or
+    its machine restarted), so no run stays ``running`` after its process died; the runs marked."""
+    unfinished = session.scalars(select(Run).where(Run.status.in_(UNFINISHED)).order_by(Run.id))
+    orphaned = [run for run in unfinished if not is_running(run.owner)]
+    for run in orphaned:
+        finish_run(session, run, "interrupted")
+    return orphaned
+
+
+def recent_runs(session: Session, limit: int) -> list[Run]:
+    """The ``limit`` latest runs, latest first."""
+    return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
 
 
 # -- documents and extractions -----------------------------------------------------------------
