@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -76,6 +77,17 @@ def _corrected_values(client: httpx.Client, record_id: int) -> list[int]:
     return [entry["new"] for entry in audit if entry["decision"] == "corrected"]
 
 
+def _correct(client: httpx.Client, record_id: int, fingerprint: str, version: int, value: int) -> int:
+    decision = {"version": version, "fingerprint": fingerprint, "decision": "corrected", "cell": FREE_CELL, "value": value}
+    return client.post(f"/api/records/{record_id}/decisions", json=decision).status_code
+
+
+def _correct_by_form(client: httpx.Client, page: str, record_id: int, fingerprint: str, value: int) -> int:
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    form = {"csrf_token": _csrf(page), "version": version, "action": "correct", "path": FREE_CELL, "value": str(value)}
+    return client.post(f"/records/{record_id}/flags/{fingerprint}", data=form).status_code
+
+
 def test_two_reviewers_deciding_at_once_get_200_and_409(served: tuple[str, ReviewStore]) -> None:
     base, store = served
     record_id = next(iter(store.ids.values()))
@@ -84,12 +96,8 @@ def test_two_reviewers_deciding_at_once_get_200_and_409(served: tuple[str, Revie
         winners = []
         for race in range(RACES):
             version = client.get(f"/api/records/{record_id}").json()["version"]
-
-            def post(value: int, version: int = version) -> int:
-                decision = {"version": version, "fingerprint": fingerprint, "decision": "corrected", "cell": FREE_CELL, "value": value}
-                return client.post(f"/api/records/{record_id}/decisions", json=decision).status_code
-
-            assert _at_once(lambda: post(2 * race), lambda: post(2 * race + 1)) == [200, 409]
+            both = [partial(_correct, client, record_id, fingerprint, version, 2 * race + i) for i in (0, 1)]
+            assert _at_once(*both) == [200, 409]
             winners.append(client.get(f"/api/records/{record_id}").json()["record"]["section2"]["licensing"]["decisions"])
         assert _corrected_values(client, record_id) == winners
 
@@ -100,15 +108,9 @@ def test_two_reviewers_deciding_at_once_by_form_get_303_and_409(served: tuple[st
     with closing(_logged_in(base, "alice")) as alice, closing(_logged_in(base, "bob")) as bob, _api(base, store) as api:
         fingerprint = api.get(f"/api/records/{record_id}").json()["flags"][0]["flag"]["fingerprint"]
         for race in range(RACES):
-            pages = {client: client.get(f"/records/{record_id}").text for client in (alice, bob)}
-
-            def post(client: httpx.Client, value: int) -> int:
-                page = pages[client]
-                version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-                form = {"csrf_token": _csrf(page), "version": version, "action": "correct", "path": FREE_CELL, "value": str(value)}
-                return client.post(f"/records/{record_id}/flags/{fingerprint}", data=form).status_code
-
-            assert _at_once(lambda: post(alice, 2 * race), lambda: post(bob, 2 * race + 1)) == [303, 409]
+            both = [partial(_correct_by_form, client, client.get(f"/records/{record_id}").text, record_id, fingerprint, 2 * race + i)
+                    for i, client in enumerate((alice, bob))]
+            assert _at_once(*both) == [303, 409]
         assert len(_corrected_values(api, record_id)) == RACES
 
 

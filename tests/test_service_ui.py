@@ -275,3 +275,23 @@ def test_an_upload_from_the_page_is_followed_to_its_record(alice: TestClient, ap
     assert refused.status_code == 415 and "不支持的文件类型" in refused.text
     forged = alice.post("/upload", data={"csrf_token": "forged"}, files={"file": ("y.txt", data, "text/plain")})
     assert forged.status_code == 403
+
+
+@pytest.mark.parametrize("url", [f"/records/{2**63}", f"/records/1/pages/{2**63}.png", f"/jobs/{2**63}", f"/?page={2**63}"])
+def test_integers_past_what_the_store_holds_are_refused_as_bad_input(alice: TestClient, url: str) -> None:
+    assert alice.get(url).status_code == 422
+
+
+@pytest.mark.parametrize("year", ["²", str(2**63), "２０２４x"])
+def test_a_year_filter_that_is_no_year_filters_nothing(alice: TestClient, year: str) -> None:
+    answer = alice.get("/", params={"year": year, "status": ""})
+    assert answer.status_code == 200
+    assert len(re.findall(r'<tr class="(?:open|done)">', answer.text)) == 3
+
+
+def test_a_decision_on_a_version_past_what_the_store_holds_is_refused(alice: TestClient, review_store: ReviewStore) -> None:
+    record_id = review_store.ids[HAIAN]
+    page = alice.get(f"/records/{record_id}").text
+    answer = alice.post(f"/records/{record_id}/flags/{_fingerprints(page)[0]}",
+                        data={"csrf_token": _csrf(page), "version": str(2**63), "action": "confirm"})
+    assert answer.status_code == 422

@@ -58,7 +58,7 @@ def process(task: Task, use_llm: bool | None = None, content: bytes | None = Non
             extraction = extract(path, use_llm=use_llm)
     except GxllmError as error:
         return Outcome.failed(task, "extract", type(error).__name__, str(error), time.perf_counter() - started)
-    except Exception as error:  # noqa: BLE001 - a bug on one odd input must not stop the others
+    except Exception as error:  # a bug on one odd input must not stop the others
         # The user is told in one line; the traceback goes to this process's log (the server's, the batch's).
         logger.exception("extracting %s failed", task.path)
         return Outcome.failed(task, "extract", type(error).__name__, one_line(error), time.perf_counter() - started)

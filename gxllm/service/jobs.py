@@ -121,7 +121,7 @@ class Jobs:
     def _run(self, run_id: int) -> None:
         try:
             self._extract(run_id)
-        except Exception as error:  # noqa: BLE001 - a job must end in a state, whatever went wrong
+        except Exception as error:  # a job must end in a state, whatever went wrong
             if self._closing:
                 return  # stopped with its server: taken up again at the next start
             logger.exception("upload job %d failed", run_id)
@@ -162,7 +162,7 @@ class Jobs:
                 run = session.get_one(Run, run_id)
                 record_failure(session, path=run.inputs[0], stage="job", error_type="JobError", message=reason, run=run)
                 finish_run(session, run, "failed")
-        except Exception:  # noqa: BLE001 - the store itself is failing: the next server start ends the job
+        except Exception:  # the store itself is failing: the next server start ends the job
             logger.exception("upload job %d could not be marked failed", run_id)
 
 

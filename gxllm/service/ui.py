@@ -28,8 +28,8 @@ from gxllm.service.auth import (
 )
 from gxllm.service.jobs import job_view
 from gxllm.service.pages import flagged_boxes, render_page, source_file
+from gxllm.service.params import MAX_STORED_INT, ListPage, PageNumber, RowId
 from gxllm.service.queue import QueueFilters, load_queue, next_open_record
-from gxllm.service.throttle import LoginThrottle
 from gxllm.service.review import (
     BadCorrection,
     BadDecision,
@@ -40,6 +40,7 @@ from gxllm.service.review import (
     load_record,
     parse_value,
 )
+from gxllm.service.throttle import LoginThrottle
 from gxllm.service.uploads import RejectedUpload
 from gxllm.service.views import record_page
 from gxllm.store import Run, WebSession, begin_write
@@ -169,12 +170,12 @@ def queue(
     rule: str | None = None,
     kind: str | None = None,
     status: str | None = None,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: ListPage = 0,
 ) -> Response:
     # No status asked for: the open queue; an empty one (the "全部" choice): every status.
     filters = QueueFilters(
         agency=agency or None,
-        year=int(year) if year and year.isdigit() else None,
+        year=int(year) if year and year.isdecimal() and len(year) <= 4 else None,  # anything else: no filter
         rule=rule or None,
         kind=kind or None,
         status="open" if status is None else (status or None),
@@ -213,7 +214,7 @@ def _record_response(
 
 
 @router.get("/records/{record_id}", name="record_page")
-def record(request: Request, session: Db, web: Reviewer, record_id: int) -> Response:
+def record(request: Request, session: Db, web: Reviewer, record_id: RowId) -> Response:
     return _record_response(request, session, web, record_id, partial=False)
 
 
@@ -222,10 +223,10 @@ def flag_action(
     request: Request,
     session: Db,
     web: CheckedReviewer,
-    record_id: int,
+    record_id: RowId,
     fingerprint: str,
     action: Annotated[str, Form()],
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=1, le=MAX_STORED_INT)],
     reason: Annotated[str, Form()] = "",
     path: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "",
@@ -256,7 +257,7 @@ def flag_action(
 
 
 @router.get("/records/{record_id}/pages/{page}.png", name="page_image")
-def page_image(request: Request, session: Db, _web: Reviewer, record_id: int, page: int) -> Response:
+def page_image(request: Request, session: Db, _web: Reviewer, record_id: RowId, page: PageNumber) -> Response:
     """A page of the record's PDF or scan, rendered here, with the open flags' boxes drawn."""
     try:
         state = load_record(session, record_id)
@@ -300,7 +301,7 @@ def upload_submit(request: Request, session: Db, web: CheckedReviewer, file: Upl
 
 
 @router.get("/jobs/{job_id}", name="job_page")
-def job_page(request: Request, session: Db, web: Reviewer, job_id: int) -> Response:
+def job_page(request: Request, session: Db, web: Reviewer, job_id: RowId) -> Response:
     run = session.get(Run, job_id)
     if run is None or run.kind != "upload":
         raise HTTPException(404, f"没有编号为 {job_id} 的上传任务")

@@ -58,7 +58,14 @@ elsewhere does not reopen it. ``Document.review_status`` (unread, clean, open,
 reviewed) is kept up to date by these functions, for the review queue.
 """
 
-from gxllm.store.engine import begin_write, default_url, make_engine, open_store, upgrade, writing
+from gxllm.store.engine import (
+    begin_write,
+    default_url,
+    make_engine,
+    open_store,
+    upgrade,
+    writing,
+)
 from gxllm.store.models import (
     ApiToken,
     Document,
