@@ -8,7 +8,7 @@ import shutil
 from typer.testing import CliRunner
 
 from gxllm.cli import app
-from tests.conftest import SEEDS
+from tests.conftest import FIXTURES, SEEDS
 
 runner = CliRunner()
 
@@ -83,3 +83,13 @@ def test_a_report_page_nested_a_thousand_divs_deep_is_extracted(tmp_path):
     output = json.loads(result.stdout)
     want = gold("yindu-kjj-2024")
     assert {key: output[key] for key in ("agency", "year", "section3")} == {key: want[key] for key in ("agency", "year", "section3")}
+
+
+def test_a_text_that_is_no_report_is_refused_in_one_line():
+    path = FIXTURES / "bad" / "not-a-report.txt"
+    result = runner.invoke(app, ["extract", str(path), "--no-llm"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"gxllm: {path}: no sections or table labels of a 政府信息公开工作年度报告 found"
+    ]
