@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gxllm.service import names
@@ -82,10 +86,48 @@ class BodyLimit:
         await self.app(scope, counted, answer)
 
 
+class SecurityHeaders:
+    """The security headers on every answer, the app's own and those of the layers around it
+    (a 500 of the server-error layer, a 413 of :class:`BodyLimit`, a 400 for a host not allowed)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(_SECURITY_HEADERS)
+            await send(message)
+
+        await self.app(scope, receive, secured)
+
+
+class _App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outermost, around the server-error layer FastAPI puts outside every middleware it is given.
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+def path_for(request: Request, name: str, /, **path_params: Any) -> str:
+    """The path of route ``name``, never a full URL: the Host header a client sends is not repeated
+    in links, scripts or redirects."""
+    return request.url_for(name, **path_params).path
+
+
+@pass_context
+def _template_path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    return path_for(context["request"], name, **path_params)
+
+
 def templates() -> Jinja2Templates:
     """The page templates, autoescaping everything (Starlette's default for .html)."""
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.globals.update(
+        url_for=_template_path_for,
         severity_names=names.SEVERITY_NAMES,
         kind_names=names.KIND_NAMES,
         record_status_names=names.RECORD_STATUS_NAMES,
@@ -95,8 +137,15 @@ def templates() -> Jinja2Templates:
     return pages
 
 
-def create_app(db_url: str | None = None, *, uploads: Path | None = None, settings: Settings | None = None) -> FastAPI:
-    """The app over the store at ``db_url`` (created or migrated at start), keeping uploads in ``uploads``."""
+def create_app(
+    db_url: str | None = None,
+    *,
+    uploads: Path | None = None,
+    settings: Settings | None = None,
+    allowed_hosts: Sequence[str] = ("*",),
+) -> FastAPI:
+    """The app over the store at ``db_url`` (created or migrated at start), keeping uploads in
+    ``uploads``, answering requests for ``allowed_hosts`` only (400 for any other Host)."""
     from gxllm.service import api, ui
 
     settings = settings or get_settings()
@@ -109,7 +158,7 @@ def create_app(db_url: str | None = None, *, uploads: Path | None = None, settin
         yield
         jobs.shutdown()
 
-    app = FastAPI(
+    app = _App(
         title="gxllm",
         summary="Upload 政府信息公开工作年度报告, follow their extraction, review the flagged records.",
         version="1",
@@ -125,13 +174,8 @@ def create_app(db_url: str | None = None, *, uploads: Path | None = None, settin
     app.state.login_throttle = LoginThrottle()
     app.state.templates = templates()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.update(_SECURITY_HEADERS)
-        return response
-
     app.add_middleware(BodyLimit, limit=settings.max_file_bytes + _FORM_OVERHEAD)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(ui.router)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -33,10 +34,20 @@ _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name and a wrong
 # password take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Each Argon2id hash takes memory_cost (64 MiB): a few at a time bound what log-ins can take,
+# however many arrive at once; the others wait their turn.
+CONCURRENT_HASHES = 2
+_hashing = threading.BoundedSemaphore(CONCURRENT_HASHES)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> None:
+    with _hashing:
+        _hasher.verify(password_hash, password)
 
 
 def _token_hash(token: str) -> str:
@@ -67,7 +78,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, else None."""
     user = find_user(session, username)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:

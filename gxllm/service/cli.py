@@ -14,19 +14,41 @@ from gxllm.console import err
 DbOption = Annotated[str | None, typer.Option("--db", help="store URL (default: sqlite:///./gxllm.db)")]
 
 
+# The names a browser on this machine reaches the app by.
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# Addresses that listen on every interface: no name of their own to allow.
+_ANY_ADDRESS = ("0.0.0.0", "::")
+
+
 def serve_command(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     uploads: Annotated[Path, typer.Option(help="folder for uploaded reports (never served)")] = Path("gxllm-uploads"),
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option("--allowed-host", help="a host name the app answers to (repeatable; default: this machine's local names and --host); other Host headers get 400", show_default=False),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option("--forwarded-allow-ips", help="addresses of reverse proxies whose X-Forwarded-For/-Proto to trust (comma-separated, or *); default: none, the client is the connection's peer", show_default=False),
+    ] = None,
 ) -> None:
     """Serve the review web app and the HTTP API (spec at /api/openapi.json)."""
     import uvicorn
 
     from gxllm.service.app import create_app
 
+    hosts = allowed_host or [*_LOCAL_HOSTS, *([host] if host not in _ANY_ADDRESS else [])]
     err.print(f"gxllm: serving on http://{host}:{port}/ (log in with an account from `gxllm users add`)")
-    uvicorn.run(create_app(db, uploads=uploads), host=host, port=port, proxy_headers=True)
+    uvicorn.run(
+        create_app(db, uploads=uploads, allowed_hosts=hosts),
+        host=host,
+        port=port,
+        # Proxy headers are anyone's to send: trusted only from the proxies named.
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 users_app = typer.Typer(help="Reviewer accounts and API tokens.", no_args_is_help=True)

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import URL
 
 from gxllm.read import SUPPORTED_SUFFIXES
-from gxllm.service.app import db
+from gxllm.service.app import db, path_for
 from gxllm.service.auth import (
     LOGIN_CSRF_COOKIE,
     authenticate,
@@ -55,7 +56,7 @@ class LoginRequired(Exception):
 
 
 def login_redirect(request: Request, _exc: LoginRequired) -> Response:
-    target = request.url_for("login_page").include_query_params(next=request.url.path)
+    target = URL(path_for(request, "login_page")).include_query_params(next=request.url.path)
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": str(target)})
     return RedirectResponse(str(target), status_code=303)
@@ -150,7 +151,7 @@ def login(
 
 @router.post("/logout", name="logout")
 def logout(request: Request, session: Db, _web: CheckedReviewer) -> Response:
-    response = RedirectResponse(str(request.url_for("login_page")), status_code=303)
+    response = RedirectResponse(path_for(request, "login_page"), status_code=303)
     begin_write(session)
     end_session(session, request, response)
     session.commit()
@@ -253,7 +254,7 @@ def flag_action(
         raise HTTPException(404, str(missing)) from None
     if partial:
         return _record_response(request, session, web, record_id, partial=True)
-    return RedirectResponse(str(request.url_for("record_page", record_id=record_id)), status_code=303)
+    return RedirectResponse(path_for(request, "record_page", record_id=record_id), status_code=303)
 
 
 @router.get("/records/{record_id}/pages/{page}.png", name="page_image")
@@ -297,7 +298,7 @@ def upload_submit(request: Request, session: Db, web: CheckedReviewer, file: Upl
     except RejectedUpload as refused:
         context = {**_upload_context(request, web), "error": str(refused)}
         return _render(request, "upload.html", context, status_code=413 if refused.too_large else 415)
-    return RedirectResponse(str(request.url_for("job_page", job_id=run.id)), status_code=303)
+    return RedirectResponse(path_for(request, "job_page", job_id=run.id), status_code=303)
 
 
 @router.get("/jobs/{job_id}", name="job_page")
