@@ -11,9 +11,12 @@ from rich.console import Console
 err = Console(stderr=True)
 
 
-def fail_line(path: Path | str, reason: str) -> None:
-    """The one-line error every command uses for a file it could not process."""
-    err.print(f"[red]gxllm: {path}: {reason}[/red]", soft_wrap=True, markup=True, highlight=False)
+def fail_line(subject: Path | str, reason: str) -> None:
+    """The one-line error every command uses: what it is about (a file, a store, a command), and why.
+
+    Printed as plain text (no Rich markup): a path or a reason holding ``[/red]`` is shown as it is.
+    """
+    err.print(f"gxllm: {subject}: {reason}", style="red", soft_wrap=True, markup=False, highlight=False)
 
 
 def write_atomically(target: Path, text: str) -> None:

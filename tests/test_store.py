@@ -70,7 +70,7 @@ def test_migrations_create_the_models_schema_and_nothing_else(store_url: str) ->
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() if "sqlite" in store_url else "wal"
     engine.dispose()
-    assert version == "0002"
+    assert version == "0003"
     assert journal == "wal"
 
 

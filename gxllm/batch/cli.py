@@ -32,7 +32,7 @@ def batch_command(
         _print_runs(latest_runs(db))
         return
     if not inputs:
-        err.print("[red]gxllm: batch: name report files or folders (or --status)[/red]")
+        fail_line("batch", "name report files or folders (or --status)")
         raise typer.Exit(code=2)
     summary = run_batch(
         inputs,

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
 from gxllm.store import ApiToken, User, WebSession, begin_write, find_user
@@ -27,6 +27,7 @@ from gxllm.store import ApiToken, User, WebSession, begin_write, find_user
 SESSION_COOKIE = "gxllm_session"
 LOGIN_CSRF_COOKIE = "gxllm_login_csrf"
 SESSION_LIFETIME = timedelta(hours=12)
+API_TOKEN_LIFETIME = timedelta(days=90)
 # A session's last_seen_at is written at most this often (not on every request).
 _SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -153,21 +154,40 @@ def set_login_csrf(response: Response, token: str) -> None:
 # ---------------------------------------------------------------- API tokens
 
 
-def issue_api_token(session: Session, user: User, name: str) -> str:
-    """A new API token for ``user``; the only time the token itself is seen."""
+def issue_api_token(session: Session, user: User, name: str, lifetime: timedelta | None = None) -> str:
+    """A new API token for ``user``, valid for ``lifetime`` (default 90 days); the only time the token itself is seen."""
     token = "gx_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, name=name))
+    expires_at = _now() + (lifetime or API_TOKEN_LIFETIME)
+    session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, name=name, expires_at=expires_at))
     session.flush()
     return token
 
 
+def _in_use(user: User) -> Select[tuple[ApiToken]]:
+    return select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > _now())
+
+
+def tokens_in_use(session: Session, user: User) -> list[ApiToken]:
+    """``user``'s tokens neither revoked nor expired, oldest first."""
+    return list(session.scalars(_in_use(user).order_by(ApiToken.id)))
+
+
+def revoke_api_tokens(session: Session, user: User, name: str | None = None) -> int:
+    """Revoke ``user``'s tokens in use (those named ``name``, or all); how many were."""
+    tokens = session.scalars(_in_use(user).where(ApiToken.name == name) if name is not None else _in_use(user)).all()
+    for token in tokens:
+        token.revoked_at = _now()
+    return len(tokens)
+
+
 def api_user(session: Session, authorization: str | None) -> User | None:
-    """The active user of an unrevoked ``Bearer`` token, else None."""
+    """The active user of an unrevoked, unexpired ``Bearer`` token, else None."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip())))
-    if row is None or row.revoked_at is not None or not row.user.active:
+    now = _now()
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now or not row.user.active:
         return None
-    _mark_used(session, row, "last_used_at", _now())
+    _mark_used(session, row, "last_used_at", now)
     return row.user

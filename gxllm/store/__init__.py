@@ -44,7 +44,7 @@ leaves the commit to the caller, so one document is one transaction)::
     decide(session, document_id, *, expected_version, fingerprint, decision, reviewer, reason)
     correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
                                       new version, validator re-run on it, decision "corrected"
-    add_user(session, username, password_hash, role) / find_user(session, username)
+    add_user(session, username, password_hash, role) / find_user(session, username) / all_users(session)
 
 A transaction that writes is begun as a writer (``writing``/``begin_write``):
 on SQLite it takes the one write lock first, waiting up to the busy timeout
@@ -80,9 +80,11 @@ from gxllm.store.models import (
 )
 from gxllm.store.repository import (
     BadCorrection,
+    BadUsername,
     StaleRecord,
     add_path,
     add_user,
+    all_users,
     claim,
     correct,
     decide,
@@ -105,6 +107,7 @@ from gxllm.store.repository import (
 __all__ = [
     "ApiToken",
     "BadCorrection",
+    "BadUsername",
     "Document",
     "DocumentPath",
     "Failure",
@@ -117,6 +120,7 @@ __all__ = [
     "WebSession",
     "add_path",
     "add_user",
+    "all_users",
     "begin_write",
     "claim",
     "correct",

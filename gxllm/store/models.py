@@ -86,7 +86,7 @@ class WebSession(Base):
 
 
 class ApiToken(Base):
-    """A token for the HTTP API, acting as its user; only the token's hash is stored."""
+    """A token for the HTTP API, acting as its user until it expires or is revoked; only the token's hash is stored."""
 
     __tablename__ = "api_tokens"
 
@@ -97,6 +97,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 

@@ -46,6 +46,10 @@ class BadCorrection(GxllmError):
     """A correction names a cell the record lacks, or a value of the wrong type."""
 
 
+class BadUsername(GxllmError):
+    """A user name no one could log in with (empty, spaces around it, unprintable, too long)."""
+
+
 # -- runs --------------------------------------------------------------------------------------
 
 
@@ -498,7 +502,16 @@ def correct(
 
 
 def add_user(session: Session, username: str, password_hash: str, role: str = "reviewer") -> User:
-    """A new account; hashing the password is the caller's (the web app's) business."""
+    """A new account; hashing the password is the caller's (the web app's) business.
+
+    A user name is typed to log in: one to as many printable characters as the
+    store keeps, with no space or tab at either end (else :class:`BadUsername`).
+    """
+    limit = User.__table__.c.username.type.length
+    if not (0 < len(username) <= limit and username.isprintable() and username == username.strip()):
+        raise BadUsername(
+            f"the user name {username!r} cannot be typed to log in: 1 to {limit} printable characters, no space at either end"
+        )
     user = User(username=username, password_hash=password_hash, role=role)
     session.add(user)
     session.flush()
@@ -507,3 +520,7 @@ def add_user(session: Session, username: str, password_hash: str, role: str = "r
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
