@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gxllm.batch.executors import ExecutorKind
-from gxllm.console import err, fail_line
+from gxllm.console import err, fail_line, store_failure_exits
 
 if TYPE_CHECKING:
     from gxllm.store import Run
@@ -29,21 +29,23 @@ def batch_command(
     from gxllm.batch.runner import latest_runs, run_batch
 
     if status:
-        _print_runs(latest_runs(db))
+        with store_failure_exits(db):
+            _print_runs(latest_runs(db))
         return
     if not inputs:
         fail_line("batch", "name report files or folders (or --status)")
         raise typer.Exit(code=2)
-    summary = run_batch(
-        inputs,
-        db_url=db,
-        workers=workers,
-        executor=executor,
-        retry_failed=retry_failed,
-        timeout=timeout,
-        use_llm=False if no_llm else None,
-        show_progress=True,
-    )
+    with store_failure_exits(db):
+        summary = run_batch(
+            inputs,
+            db_url=db,
+            workers=workers,
+            executor=executor,
+            retry_failed=retry_failed,
+            timeout=timeout,
+            use_llm=False if no_llm else None,
+            show_progress=True,
+        )
     for failure in summary.failures:
         fail_line(failure.path, f"{failure.error_type}: {failure.message}")
     err.print(

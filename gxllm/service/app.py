@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -22,8 +24,10 @@ from gxllm.service.jobs import Jobs
 from gxllm.service.throttle import LoginThrottle
 from gxllm.settings import Settings, get_settings
 from gxllm.store import open_store
+from gxllm.store.engine import is_store_fault, store_unavailable
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 DEFAULT_UPLOADS = "gxllm-uploads"
 
 # Everything the pages load comes from the app itself; no inline script or
@@ -137,6 +141,18 @@ def templates() -> Jinja2Templates:
     return pages
 
 
+def _store_failed(request: Request, error: Exception) -> Response:
+    """A request the store itself failed (full, read-only, damaged, out of reach): 503 with the reason
+    in one line; the traceback goes to the server's log. Any other database error is a bug: 500."""
+    if not isinstance(error, DatabaseError) or not is_store_fault(error):
+        raise error
+    logger.error("the store failed on %s %s", request.method, request.url.path, exc_info=error)
+    reason = f"存储暂不可用：{store_unavailable(request.app.state.db_url, error).reason}"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": reason}, status_code=503)
+    return PlainTextResponse(reason, status_code=503)
+
+
 def create_app(
     db_url: str | None = None,
     *,
@@ -157,6 +173,8 @@ def create_app(
         jobs.resume()
         yield
         jobs.shutdown()
+        # Closed, so SQLite folds its write-ahead log back into the store file.
+        sessions.kw["bind"].dispose()
 
     app = _App(
         title="gxllm",
@@ -168,6 +186,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.state.db_url = db_url
     app.state.sessions = sessions
     app.state.jobs = jobs
     app.state.settings = settings
@@ -180,6 +199,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(ui.router)
     app.add_exception_handler(ui.LoginRequired, ui.login_redirect)  # type: ignore[arg-type]
+    app.add_exception_handler(DatabaseError, _store_failed)
     return app
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.exc import IntegrityError
 
-from gxllm.console import err, fail_line
+from gxllm.console import err, fail_line, store_failure_exits
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,9 +46,11 @@ def serve_command(
     from gxllm.service.app import create_app
 
     hosts = allowed_host or [*_LOCAL_HOSTS, *([host] if host not in _ANY_ADDRESS else [])]
+    with store_failure_exits(db):
+        app = create_app(db, uploads=uploads, allowed_hosts=hosts)
     err.print(f"gxllm: serving on http://{host}:{port}/ (log in with an account from `gxllm users add`)")
     uvicorn.run(
-        create_app(db, uploads=uploads, allowed_hosts=hosts),
+        app,
         host=host,
         port=port,
         # Proxy headers are anyone's to send: trusted only from the proxies named.
@@ -94,7 +96,7 @@ def add_user_command(
         raise typer.Exit(code=2)
     password_hash = hash_password(password)
     try:
-        with writing(open_store(db)) as session:
+        with store_failure_exits(db), writing(open_store(db)) as session:
             add_user(session, name, password_hash, "admin" if admin else "reviewer")
     except BadUsername as error:
         fail_line("users add", str(error))
@@ -111,7 +113,7 @@ def list_users_command(db: DbOption = None) -> None:
     from gxllm.service.auth import tokens_in_use
     from gxllm.store import all_users, open_store
 
-    with open_store(db)() as session:
+    with store_failure_exits(db), open_store(db)() as session:
         for user in all_users(session):
             tokens = tokens_in_use(session, user)
             in_use = (
@@ -128,7 +130,7 @@ def _set_active(db: str | None, name: str, active: bool) -> None:
     from gxllm.store import open_store, writing
 
     command = "enable" if active else "disable"
-    with writing(open_store(db)) as session:
+    with store_failure_exits(db), writing(open_store(db)) as session:
         _user(session, command, name).active = active
     err.print(f"gxllm: {command}d {name}", markup=False, highlight=False)
 
@@ -157,7 +159,7 @@ def token_command(
     from gxllm.service.auth import issue_api_token
     from gxllm.store import open_store, writing
 
-    with writing(open_store(db)) as session:
+    with store_failure_exits(db), writing(open_store(db)) as session:
         token = issue_api_token(session, _user(session, "token", name), label, timedelta(days=days) if days else None)
     sys.stdout.write(token + "\n")
 
@@ -172,6 +174,6 @@ def revoke_token_command(
     from gxllm.service.auth import revoke_api_tokens
     from gxllm.store import open_store, writing
 
-    with writing(open_store(db)) as session:
+    with store_failure_exits(db), writing(open_store(db)) as session:
         revoked = revoke_api_tokens(session, _user(session, "revoke-token", name), label)
     err.print(f"gxllm: revoked {revoked} API token{'' if revoked == 1 else 's'} of {name}", markup=False, highlight=False)
