@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import SEEDS
-from tests.live_server import free_port, live_server, serve_command
+from tests.live_server import free_port, live_server
 from tests.service_reports import ReviewStore, copy_store
 
 # The flagged store: the fixtures filled_store and review_store.
@@ -33,6 +33,7 @@ COMMANDS = {
     "users add": ["users", "add", "zed", "--password-stdin"],
     "users token": ["users", "token", "alice"],
     "users disable": ["users", "disable", "bob"],
+    "serve": ["serve", "--port", "{port}", "--uploads", "{out}/uploads"],
 }
 
 
@@ -47,7 +48,7 @@ def _contents(db: Path) -> dict[str, list[tuple]]:
 
 
 def _run(command: list[str], store_url: str, out: Path) -> subprocess.CompletedProcess[str]:
-    argv = [part.format(out=out) for part in command]
+    argv = [part.format(out=out, port=free_port()) for part in command]
     return subprocess.run([sys.executable, "-m", "gxllm.cli", *argv, "--db", store_url], input="pw\n",
                           capture_output=True, text=True, timeout=120, check=False)
 
@@ -92,19 +93,8 @@ def test_a_damaged_store_file_is_named_in_one_line_and_left_as_it_was(
     assert db.read_bytes() == damaged
 
 
-@pytest.mark.parametrize("command", [*COMMANDS, "serve"])
-def test_a_store_in_a_read_only_folder_is_named_in_one_line_and_kept(
-    review_store: ReviewStore, small_disk: Path, tmp_path: Path, command: str
-) -> None:
-    store, db = _store_on(small_disk, review_store)
-    before = _contents(db)
-    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    if command == "serve":
-        result = subprocess.run(serve_command(store.url, tmp_path, free_port()), capture_output=True, text=True, timeout=120, check=False)
-    else:
-        result = _run(COMMANDS[command], store.url, tmp_path)
-    _one_line(result, store.url, f"unable to open database file (its folder {small_disk} is read-only)")
-    assert _contents(db) == before
+def _read_only(disk: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
 
 
 def _fill(disk: Path) -> Path:
@@ -120,23 +110,22 @@ def _fill(disk: Path) -> Path:
     return filler
 
 
-@pytest.mark.parametrize("command", [*COMMANDS, "serve"])
-def test_a_store_on_a_full_disk_is_named_in_one_line_and_kept(
-    review_store: ReviewStore, small_disk: Path, tmp_path: Path, command: str
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [(_read_only, "unable to open database file (its folder {disk} is read-only)"),
+     (_fill, "disk I/O error (the disk holding {disk} is full)")],
+    ids=["read-only-folder", "full-disk"],
+)
+def test_a_store_on_a_read_only_or_full_disk_is_named_in_one_line_and_kept(
+    review_store: ReviewStore, small_disk: Path, tmp_path: Path, command: str, fault: Callable[[Path], object], reason: str
 ) -> None:
     store, db = _store_on(small_disk, review_store)
     before = _contents(db)
-    filler = _fill(small_disk)
-    if command == "serve":
-        result = subprocess.run(serve_command(store.url, tmp_path, free_port()), capture_output=True, text=True, timeout=120, check=False)
-    else:
-        result = _run(COMMANDS[command], store.url, tmp_path)
-    _one_line(result, store.url, f"disk I/O error (the disk holding {small_disk} is full)")
+    fault(small_disk)
+    result = _run(COMMANDS[command], store.url, tmp_path)
+    _one_line(result, store.url, reason.format(disk=small_disk))
     assert _contents(db) == before
-    filler.unlink()
-    if command != "serve":
-        again = _run(COMMANDS[command], store.url, tmp_path)
-        assert again.returncode == 0, again.stderr[-3000:]
 
 
 def test_a_disk_filling_under_a_running_server_gives_503_then_works_again(
