@@ -32,7 +32,10 @@ _REASON_LIMIT = 300
 
 
 def one_line(error: BaseException) -> str:
-    """``error``'s reason as one line: its first line, shortened; its type's name when it says nothing."""
+    """``error``'s reason as one line: its first line, shortened; its type's name when it says nothing.
+    An operating-system error gives its reason alone (the caller names the file, if it may be shown)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
     lines = str(error).strip().splitlines()
     reason = lines[0].strip() if lines else type(error).__name__
     return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"

@@ -22,6 +22,7 @@ from gxllm.batch.inputs import Task
 from gxllm.batch.work import process
 from gxllm.service.app import create_app
 from gxllm.settings import Settings
+from gxllm.store import open_store, start_run, writing
 from tests.live_server import live_server
 from tests.service_reports import SEEDS, ReviewStore
 
@@ -115,3 +116,15 @@ def test_a_job_of_a_killed_server_is_shown_interrupted_then_taken_up_again(revie
     assert state["state"] == "failed"
     assert state["error"] == "no text on any of the 8 pages, by text layer or OCR"
 
+
+
+def test_a_job_whose_upload_went_away_fails_with_the_reason_not_the_server_path(review_store: ReviewStore, tmp_path: Path) -> None:
+    gone = tmp_path / "uploads" / ("0" * 64) / "report.txt"
+    with writing(open_store(review_store.url)) as session:
+        run = start_run(session, kind="upload", inputs=[str(gone)])
+        run.status, run.owner = "interrupted", None  # its server died; the file was cleaned away since
+        run_id = run.id
+    with _client(review_store, tmp_path, Settings()) as client:
+        assert client.app.state.jobs.wait_idle(timeout=60)
+        job = client.get(f"/api/jobs/{run_id}").json()
+    assert (job["state"], job["error"]) == ("failed", "No such file or directory")
