@@ -1,19 +1,25 @@
-"""What every command shares: the error console, the one-line file error, atomic writes."""
+"""What every command shares: the error console, the one-line error, atomic writes, the store's faults."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import typer
 from rich.console import Console
 
 err = Console(stderr=True)
 
 
-def fail_line(path: Path | str, reason: str) -> None:
-    """The one-line error every command uses for a file it could not process."""
-    err.print(f"[red]gxllm: {path}: {reason}[/red]", soft_wrap=True, markup=True, highlight=False)
+def fail_line(subject: Path | str, reason: str) -> None:
+    """The one-line error every command uses: what it is about (a file, a store, a command), and why.
+
+    Printed as plain text (no Rich markup): a path or a reason holding ``[/red]`` is shown as it is.
+    """
+    err.print(f"gxllm: {subject}: {reason}", style="red", soft_wrap=True, markup=False, highlight=False)
 
 
 def write_atomically(target: Path, text: str) -> None:
@@ -27,3 +33,17 @@ def write_atomically(target: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def store_failure_exits(url: str | None) -> Iterator[None]:
+    """A command's work on the store at ``url``: if the database itself fails (damaged, read-only,
+    full, out of reach), one line naming the store and why, and exit code 1."""
+    from gxllm.store.engine import StoreUnavailable, store_errors
+
+    try:
+        with store_errors(url):
+            yield
+    except StoreUnavailable as error:
+        fail_line(error.store, error.reason)
+        raise typer.Exit(code=1) from None

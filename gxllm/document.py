@@ -129,6 +129,7 @@ class Segmented(BaseModel):
 
     text: NormalizedText
     sections: dict[int, Section]
+    row_labels: int = Field(description="how many row labels of one template's tables the text prints")
     template: TemplateVersion | None
     year: int | None
     agency: str | None

@@ -25,3 +25,17 @@ class NotAReport(GxllmError):
 
 class BadGold(GxllmError):
     """A gold file that is not a record as docs/record.md describes."""
+
+
+# A reason shown to a user is one line of at most this many characters.
+_REASON_LIMIT = 300
+
+
+def one_line(error: BaseException) -> str:
+    """``error``'s reason as one line: its first line, shortened; its type's name when it says nothing.
+    An operating-system error gives its reason alone (the caller names the file, if it may be shown)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    lines = str(error).strip().splitlines()
+    reason = lines[0].strip() if lines else type(error).__name__
+    return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"

@@ -22,8 +22,10 @@ from gxllm.validate import validate
 if TYPE_CHECKING:
     from gxllm.llm.client import LlmClient
 
-# A report has at least this many of its six section headings.
+# A report shows at least this many of its six section headings, or of its tables' row labels:
+# one alone (总计, 行政复议) can appear in any notice.
 _MIN_SECTIONS = 2
+_MIN_ROW_LABELS = 2
 
 
 @contextmanager
@@ -95,7 +97,7 @@ def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narra
 
 
 def _check_is_report(segmented: Segmented) -> None:
-    if len(segmented.sections) < _MIN_SECTIONS and segmented.template is None:
+    if len(segmented.sections) < _MIN_SECTIONS and segmented.row_labels < _MIN_ROW_LABELS:
         raise NotAReport("no sections or table labels of a 政府信息公开工作年度报告 found")
     if segmented.template is None:
         raise NotAReport("cannot tell the template: the tables print no template labels and no year is given")

@@ -11,13 +11,32 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from gxllm.template import TEMPLATES, Column, Table, Template, TemplateVersion
 
 Number = int | float
+
+# Numbers as I-JSON (RFC 7493) allows them, so every JSON reader (a browser, a spreadsheet, PostgreSQL)
+# reads back exactly the value written: integers within ±(2^53 − 1), no NaN or Infinity. A count is such
+# an integer, never a string, a boolean or a fraction; an amount may also be a finite decimal.
+MAX_SAFE_INTEGER = 2**53 - 1
+Count = Annotated[int, Strict(), Field(ge=-MAX_SAFE_INTEGER, le=MAX_SAFE_INTEGER)]
+Amount = Count | Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-MAX_SAFE_INTEGER, le=MAX_SAFE_INTEGER)]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+# What the validator computes from counts (a sum may pass 2^53 − 1 when its cells are near it).
+Computed = int | FiniteFloat
+Year = Annotated[int, Strict(), Field(ge=1, le=9999)]
 
 
 class _Strict(BaseModel):
@@ -25,7 +44,7 @@ class _Strict(BaseModel):
 
 
 def _cell_type(column: Column) -> Any:
-    return Number | None if column.kind == "money" else int | None
+    return Amount | None if column.kind == "money" else Count | None
 
 
 def _row_model(table: Table, row_key: str, columns: tuple[Column, ...]) -> type[BaseModel]:
@@ -55,7 +74,7 @@ SECTION_MODELS["2019"]["section4"] = Section4
 
 class Fee(_Strict):
     charged: bool | None = None
-    amount_yuan: Number | None = None
+    amount_yuan: Amount | None = None
     text: str | None = None
 
 
@@ -63,7 +82,7 @@ class Record(_Strict):
     """One report, in exactly the shape of docs/record.md §2."""
 
     agency: str | None = None
-    year: int | None = None
+    year: Year | None = None
     template: TemplateVersion | None = None
     section2: Section2V2021 | Section2V2019 | None = None  # type: ignore[valid-type]
     section3: Section3V2021 | Section3V2019 | None = None  # type: ignore[valid-type]
@@ -140,11 +159,11 @@ class Evidence(_Strict):
     """Where a value was read: a span of the normalised text, or page + box."""
 
     token: str | None = Field(None, description="the value as printed, before parsing")
-    span: tuple[int, int] | None = Field(None, description="[start, end) in the normalised text")
-    page: int | None = None
-    box: tuple[float, float, float, float] | None = None
+    span: tuple[Count, Count] | None = Field(None, description="[start, end) in the normalised text")
+    page: Count | None = None
+    box: tuple[FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat] | None = None
     method: Literal["text", "html", "ocr", "model", "rule"] = "text"
-    confidence: float | None = None
+    confidence: FiniteFloat | None = None
     note: str | None = Field(None, description="why a value is null, or how it was resolved")
 
 
@@ -159,12 +178,12 @@ class Flag(_Strict):
     severity: Severity
     kind: FlagKind
     cells: list[str] = Field(default_factory=list)
-    expected: Number | str | None = None
-    found: Number | str | None = None
+    expected: Computed | str | None = None
+    found: Computed | str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     message: str
     suspect: str | None = Field(None, description="the one cell that alone explains the failures")
-    suggestion: Number | None = Field(None, description="another reading of the suspect cell")
+    suggestion: Computed | None = Field(None, description="another reading of the suspect cell")
     fingerprint: str = ""
 
     @model_validator(mode="after")

@@ -177,6 +177,15 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def count_row_labels(text: str) -> int:
+    """How many row labels of one template's tables ``text`` prints (the template printing most)."""
+    compact = _compact(text)
+    return max(
+        sum(1 for table in spec.tables for row in table.rows if re.search(row.pattern, compact))
+        for spec in TEMPLATES.values()
+    )
+
+
 def detect_template(text: str, year: int | None) -> TemplateVersion | None:
     """The version whose own labels the tables print; the year only breaks ties."""
     compact = _compact(text)
@@ -318,5 +327,6 @@ def segment(normalized: NormalizedText) -> Segmented:
     table_text = "".join(text[sections[n].start : sections[n].end] for n in (2, 3, 4) if n in sections)
     template = detect_template(table_text or text, year)
     return Segmented(
-        text=normalized, sections=sections, template=template, year=year, agency=agency, evidence=evidence
+        text=normalized, sections=sections, row_labels=count_row_labels(table_text or text), template=template,
+        year=year, agency=agency, evidence=evidence,
     )

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     ocr_engine: str = Field("rapidocr", description="OCR engine: rapidocr runs PP-OCR models shipped in its wheel; paddleocr needs ocr_model_dir")
     ocr_model_dir: Path | None = Field(None, description="paddleocr's model folders (det, rec, textline_ori), written by `gxllm ocr paddle-models DIR`")
     ocr_threads: int = Field(2, description="CPU threads for OCR inference")
+    # Batches and upload jobs (gxllm.batch, gxllm.service.jobs)
+    document_timeout_s: float = Field(900.0, gt=0, description="longest one document may take to extract, in a batch (its --timeout) and in an upload job")
+    upload_workers: int = Field(2, ge=1, description="worker processes extracting uploads in the web app")
 
 
 def get_settings() -> Settings:

@@ -84,9 +84,10 @@ class ReviewStore:
     token: str  # API token of alice
 
 
-def fill_store(folder: Path) -> ReviewStore:
-    """A SQLite store under ``folder`` holding the flagged reports and reviewers alice and bob."""
-    url = f"sqlite:///{folder / STORE_FILE}"
+def fill_store(folder: Path, url: str | None = None) -> ReviewStore:
+    """The store at ``url`` (default: a SQLite file under ``folder``) holding the flagged reports,
+    written under ``folder``, and reviewers alice and bob."""
+    url = url or f"sqlite:///{folder / STORE_FILE}"
     paths = write_reports(folder)
     sessions = open_store(url)
     with sessions() as session:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,6 +19,7 @@ from gxllm.cli import app
 from gxllm.pipeline import extract, read_normalized
 from gxllm.store import Document, Failure, RecordVersion, Run, open_store
 from tests.conftest import SEEDS
+from tests.generated_reports import generate_reports
 
 SEED_NAMES = sorted(path.stem for path in SEEDS.glob("*.txt"))
 
@@ -109,3 +115,24 @@ def test_the_command_names_failed_files_and_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["batch", str(folder / "more"), "--db", url])
     assert result.exit_code == 0, result.stderr
     assert "1 found, 0 extracted (0 pages), 1 done before, 0 failed" in result.stderr
+
+
+def test_a_batch_killed_with_sigkill_shows_as_interrupted_not_running(tmp_path: Path) -> None:
+    generate_reports(tmp_path / "reports", 200, ("year",))
+    url = f"sqlite:///{tmp_path / 'gxllm.db'}"
+    command = [sys.executable, "-m", "gxllm.cli", "batch", str(tmp_path / "reports"), "--db", url, "--no-llm"]
+    batch = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "gxllm.db").exists() or _count(open_store(url), RecordVersion) == 0:
+            assert batch.poll() is None and time.monotonic() < deadline, "the batch stored nothing"
+            time.sleep(0.1)
+    finally:
+        os.killpg(batch.pid, signal.SIGKILL)
+        batch.wait()
+    status = CliRunner().invoke(app, ["batch", "--status", "--db", url])
+    assert status.exit_code == 0, status.output
+    assert status.stdout.startswith("run 1 (batch): interrupted, started ")
+    with open_store(url)() as session:
+        run = session.get_one(Run, 1)
+        assert run.status == "interrupted" and run.finished_at is not None

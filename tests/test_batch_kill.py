@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
 import sqlite3
 import subprocess
@@ -14,35 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gxllm.batch.inputs import content_hash
-from gxllm.fixturegen.generate import RANDOM_2019, RANDOM_2021
-from gxllm.fixturegen.seeds import with_random_numbers
-from gxllm.fixturegen.seeds import load_seeds
-from gxllm.fixturegen.text_layouts import render
 from gxllm.store import Document, RecordVersion, Run, open_store
-from tests.conftest import SEEDS
+from tests.generated_reports import generate_reports
 
 REPORTS = 1000
 KILL_AFTER = 400
-LAYOUTS = ("rows", "cells", "pipe", "tab")
 SECTIONS = ("agency", "year", "template", "section2", "section3", "section4")
-
-
-def _generate(folder: Path) -> dict[str, dict]:
-    """REPORTS reports with random numbers on the seeds' prose; the gold of each by content hash."""
-    seeds = load_seeds(SEEDS)
-    names = (RANDOM_2019, *RANDOM_2021)
-    golds = {}
-    for i in range(REPORTS):
-        rng = random.Random(i)
-        seed = seeds[names[i % len(names)]]
-        variant = render(LAYOUTS[i % len(LAYOUTS)], seed.text, with_random_numbers(seed, rng), rng)
-        path = folder / f"{i // 100:02d}" / f"report-{i:04d}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(variant.text, encoding="utf-8")
-        golds[content_hash(path)[0]] = {key: variant.gold.to_json()[key] for key in SECTIONS}
-    assert len(golds) == REPORTS  # every report differs, so each is one document
-    return golds
 
 
 def _stored(db: Path) -> int:
@@ -65,7 +41,7 @@ def _group_gone(group: int, within: float) -> bool:
 
 
 def test_a_batch_killed_midway_resumes_without_losing_or_duplicating_a_record(tmp_path: Path) -> None:
-    golds = _generate(tmp_path / "reports")
+    golds = generate_reports(tmp_path / "reports", REPORTS, SECTIONS)
     db = tmp_path / "gxllm.db"
     command = [sys.executable, "-m", "gxllm.cli", "batch", str(tmp_path / "reports"), "--db", f"sqlite:///{db}",
                "--workers", "2", "--no-llm"]
@@ -104,6 +80,7 @@ def test_a_batch_killed_midway_resumes_without_losing_or_duplicating_a_record(tm
             assert {key: record[key] for key in SECTIONS} == golds[document.sha256], document.paths[0].path
         killed, finished = session.scalars(select(Run).order_by(Run.id)).all()
         # The killed run's counts were committed with its documents, so they are exact.
-        assert (killed.status, killed.extracted) == ("running", done_before)
+        # The second run found the first one's process gone.
+        assert (killed.status, killed.extracted) == ("interrupted", done_before)
         assert sum(v.run_id == killed.id for v in versions) == done_before
         assert (finished.status, finished.extracted, finished.skipped) == ("finished", remaining, done_before)

@@ -8,7 +8,7 @@ import shutil
 from typer.testing import CliRunner
 
 from gxllm.cli import app
-from tests.conftest import SEEDS
+from tests.conftest import FIXTURES, SEEDS
 
 runner = CliRunner()
 
@@ -72,3 +72,24 @@ def test_same_stem_inputs_do_not_overwrite_each_other(tmp_path):
     result = runner.invoke(app, ["extract", str(tmp_path / "a" / "r.txt"), str(tmp_path / "b" / "r.txt"), "--out", str(out), "--no-llm"])
     assert result.exit_code == 0, result.stderr
     assert len(list(out.iterdir())) == 2
+
+
+def test_a_report_page_nested_a_thousand_divs_deep_is_extracted(tmp_path):
+    paragraphs = "".join(f"<p>{line}</p>" for line in (SEEDS / "yindu-kjj-2024.txt").read_text(encoding="utf-8").splitlines())
+    page = tmp_path / "nested.html"
+    page.write_text(f"<html><body>{'<div>' * 1000}{paragraphs}{'</div>' * 1000}</body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(page), "--no-llm"])
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    want = gold("yindu-kjj-2024")
+    assert {key: output[key] for key in ("agency", "year", "section3")} == {key: want[key] for key in ("agency", "year", "section3")}
+
+
+def test_a_text_that_is_no_report_is_refused_in_one_line():
+    path = FIXTURES / "bad" / "not-a-report.txt"
+    result = runner.invoke(app, ["extract", str(path), "--no-llm"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"gxllm: {path}: no sections or table labels of a 政府信息公开工作年度报告 found"
+    ]

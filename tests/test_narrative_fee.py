@@ -89,6 +89,7 @@ def test_whole_text_is_searched_when_no_section_was_found():
     source = Segmented(
         text=NormalizedText(text=text, line_starts=[0, 10], lines=[]),
         sections={},
+        row_labels=0,
         template=None,
         year=None,
         agency=None,

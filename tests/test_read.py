@@ -70,6 +70,14 @@ def test_flattened_html_reads_as_lines(tmp_path):
     assert read_document(path).text.split("\n") == ["规章", "0", "0", "0", "行政许可", "18858"]
 
 
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_html_nested_thousands_deep_reads_as_the_same_lines(depth):
+    paragraphs = "".join(f"<p>{line}</p>" for line in (SEEDS / "lianyun-gov-2024.txt").read_text(encoding="utf-8").splitlines())
+    flat = html_to_lines(f"<html><body>{paragraphs}</body></html>")
+    nested = html_to_lines(f"<html><body>{'<div>' * depth}{paragraphs}{'</div>' * depth}</body></html>")
+    assert len(flat) > 300 and nested == flat
+
+
 @pytest.mark.parametrize(
     ("name", "content", "error", "reason"),
     [

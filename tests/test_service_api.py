@@ -249,3 +249,57 @@ def test_a_flag_is_decided_once(client: TestClient, review_store: ReviewStore) -
                                                                       "decision": "confirmed_source"})
     assert unknown.status_code == 404
     assert len(client.get(f"/api/records/{record_id}").json()["audit"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "literal"),
+    [
+        ("section3.granted.total", "NaN"),
+        ("section3.granted.total", "Infinity"),
+        ("section3.granted.total", str(2**63)),
+        ("section3.granted.total", str(10**20 + 1)),
+        ("section3.granted.total", '"26"'),
+        ("section3.granted.total", "true"),
+        ("section2.fees.amount_wan_yuan", "NaN"),
+        ("section2.fees.amount_wan_yuan", "-Infinity"),
+        ("year", str(2**63)),
+    ],
+)
+def test_a_correction_to_a_value_json_cannot_carry_exactly_is_refused(
+    client: TestClient, review_store: ReviewStore, cell: str, literal: str
+) -> None:
+    record_id = review_store.ids[LIANYUN]
+    fingerprint = _flag(client.get(f"/api/records/{record_id}").json(), "GROUNDING")["flag"]["fingerprint"]
+    body = f'{{"version": 1, "fingerprint": "{fingerprint}", "decision": "corrected", "cell": "{cell}", "value": {literal}}}'
+    answer = client.post(f"/api/records/{record_id}/decisions", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    after = client.get(f"/api/records/{record_id}").json()
+    assert (after["version"], after["audit"]) == (1, [])
+
+
+def test_a_correction_to_a_large_integer_is_audited_exactly(client: TestClient, review_store: ReviewStore) -> None:
+    record_id = review_store.ids[LIANYUN]
+    fingerprint = _flag(client.get(f"/api/records/{record_id}").json(), "GROUNDING")["flag"]["fingerprint"]
+    value = 2**53 - 1
+    answer = client.post(f"/api/records/{record_id}/decisions", json={
+        "version": 1, "fingerprint": fingerprint, "decision": "corrected", "cell": "section3.granted.total", "value": value})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["audit"][0]["new"] == value
+    assert answer.json()["record"]["section3"]["granted"]["total"] == value
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", f"/api/records/{2**63}", None),
+        ("get", f"/api/records/{2**31}", None),
+        ("get", f"/api/jobs/{2**63}", None),
+        ("get", f"/api/records?year={2**63}", None),
+        ("get", f"/api/records?page={2**63}", None),
+        ("post", f"/api/records/{2**63}/decisions", {"version": 1, "fingerprint": "0", "decision": "confirmed_source"}),
+        ("post", "/api/records/1/decisions", {"version": 2**63, "fingerprint": "0", "decision": "confirmed_source"}),
+    ],
+)
+def test_integers_past_what_the_store_holds_are_refused_as_bad_input(client: TestClient, method: str, url: str, body: dict | None) -> None:
+    answer = client.request(method, url, json=body)
+    assert answer.status_code == 422, answer.text

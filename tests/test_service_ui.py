@@ -126,7 +126,7 @@ def test_log_in_goes_back_only_to_this_site(app: FastAPI) -> None:
 def test_the_queue_lists_flagged_records_with_counts(alice: TestClient, review_store: ReviewStore) -> None:
     page = alice.get("/").text
     assert "共 <strong>3</strong> 份报告，其中待审 <strong>3</strong> 份" in page
-    links = re.findall(r'class="record-link" href="http://testserver/records/(\d+)"', page)
+    links = re.findall(r'class="record-link" href="/records/(\d+)"', page)
     assert links == [str(review_store.ids[n]) for n in ("lianyun-gov-2024.unbalanced", YINDU, HAIAN)]
     filtered = alice.get("/", params={"year": "2019"}).text
     assert re.findall(r'/records/(\d+)"', filtered) == [str(review_store.ids[HAIAN])]
@@ -232,7 +232,7 @@ def test_a_pdf_record_shows_its_page_with_the_flagged_box(alice: TestClient, rev
         record_id = document.id
     evidence = extraction.evidence["section3.new.total"]
     page = alice.get(f"/records/{record_id}").text
-    image_url = re.search(rf'<img src="(http://testserver/records/{record_id}/pages/{evidence.page}\.png[^"]*)"', page)
+    image_url = re.search(rf'<img src="(/records/{record_id}/pages/{evidence.page}\.png[^"]*)"', page)
     assert image_url is not None
     answer = alice.get(image_url.group(1).replace("&amp;", "&"))
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
@@ -268,10 +268,30 @@ def test_an_upload_from_the_page_is_followed_to_its_record(alice: TestClient, ap
     assert app.state.jobs.wait_idle(timeout=60)
     page = alice.get(job_url).text
     assert "已完成" in page and "hx-trigger" not in page  # finished: the page stops polling
-    record_url = re.search(r'<a href="(http://testserver/records/\d+)">打开抽取结果</a>', page)
+    record_url = re.search(r'<a href="(/records/\d+)">打开抽取结果</a>', page)
     assert record_url is not None
     assert "殷都区科学技术局" in alice.get(record_url.group(1)).text
     refused = alice.post("/upload", data={"csrf_token": _csrf(form)}, files={"file": ("x.docx", b"PK\x03\x04", "application/zip")})
     assert refused.status_code == 415 and "不支持的文件类型" in refused.text
     forged = alice.post("/upload", data={"csrf_token": "forged"}, files={"file": ("y.txt", data, "text/plain")})
     assert forged.status_code == 403
+
+
+@pytest.mark.parametrize("url", [f"/records/{2**63}", f"/records/1/pages/{2**63}.png", f"/jobs/{2**63}", f"/?page={2**63}"])
+def test_integers_past_what_the_store_holds_are_refused_as_bad_input(alice: TestClient, url: str) -> None:
+    assert alice.get(url).status_code == 422
+
+
+@pytest.mark.parametrize("year", ["²", str(2**63), "２０２４x"])
+def test_a_year_filter_that_is_no_year_filters_nothing(alice: TestClient, year: str) -> None:
+    answer = alice.get("/", params={"year": year, "status": ""})
+    assert answer.status_code == 200
+    assert len(re.findall(r'<tr class="(?:open|done)">', answer.text)) == 3
+
+
+def test_a_decision_on_a_version_past_what_the_store_holds_is_refused(alice: TestClient, review_store: ReviewStore) -> None:
+    record_id = review_store.ids[HAIAN]
+    page = alice.get(f"/records/{record_id}").text
+    answer = alice.post(f"/records/{record_id}/flags/{_fingerprints(page)[0]}",
+                        data={"csrf_token": _csrf(page), "version": str(2**63), "action": "confirm"})
+    assert answer.status_code == 422

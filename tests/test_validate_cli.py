@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gxllm.cli import app
@@ -82,3 +83,50 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
         assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
     result = runner.invoke(app, ["validate", str(tmp_path / "absent.json")])
     assert result.exit_code == 2 and "cannot read" in result.stderr
+
+
+def _with_new_total(text: str) -> str:
+    """The lianyun gold as JSON text with 三、新收·总计 written as ``text`` (a JSON literal)."""
+    gold = json.dumps(_gold("lianyun-gov-2024"), ensure_ascii=False)
+    return gold.replace('"total": 68', f'"total": {text}', 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"year": ' + "9" * 5000 + "}", "not JSON"),
+        ("[" * 100_000 + "]" * 100_000, "not JSON: nested too deeply"),
+        ('{"evidence": [1, 2]}', "evidence"),
+        ('{"evidence": {"section3.new.total": {"page": NaN}}}', "not JSON: NaN is not a number"),
+        ('{"evidence": {"section3.new.total": {"page": "3"}}}', "evidence.section3.new.total.page"),
+        (_with_new_total("NaN"), "not JSON: NaN is not a number"),
+        (_with_new_total("Infinity"), "not JSON: Infinity is not a number"),
+        (_with_new_total("-Infinity"), "not JSON: -Infinity is not a number"),
+        (_with_new_total("1e400"), "not JSON: 1e400 is past the largest number"),
+        (_with_new_total('"68"'), "section3.new.total"),
+        (_with_new_total("true"), "section3.new.total"),
+        (_with_new_total("68.5"), "section3.new.total"),
+        (_with_new_total(str(2**63)), "not JSON: the integer 9223372036854775808 is past ±(2^53 − 1)"),
+        (_with_new_total(str(10**20 + 1)), "not JSON: the integer 100000000000000000001 is past ±(2^53 − 1)"),
+        (_with_new_total(str(2**53)), "not JSON: the integer 9007199254740992 is past ±(2^53 − 1)"),
+        ('{"year": "2024"}', "year"),
+        ('{"year": 99999}', "year"),
+        ('{"template": "2021", "fee": {"amount_yuan": 1e300}}', "fee.amount_yuan"),
+    ],
+    ids=["5000-digits", "deep", "evidence-list", "evidence-nan", "evidence-string", "nan", "infinity", "-infinity", "1e400",
+         "string", "boolean", "fraction", "2^63", "10^20+1", "2^53", "year-string", "year-99999", "amount-1e300"],
+)
+def test_hostile_json_exits_2_with_one_line(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_record_with_a_utf8_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (SEEDS / "lianyun-gov-2024.gold.json").read_bytes())
+    result = runner.invoke(app, ["validate", str(path)])
+    assert (result.exit_code, result.stdout.strip()) == (0, "没有发现问题。")

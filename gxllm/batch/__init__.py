@@ -7,7 +7,9 @@ only extract; the parent process stores each finished document in one
 transaction of its own (record version, flags, paths, run counts), so a run
 killed at any moment, even by ``kill -9``, loses only the documents in
 flight, and unique constraints (content hash; version number per document)
-make a duplicate impossible.
+make a duplicate impossible. Each run names its process; a run whose process
+died is marked ``interrupted`` by the next batch (``gxllm batch --status``
+lists the latest runs).
 
 Executors: ``local`` (pebble process pool: per-document timeout, a crashed
 worker fails only its document) and ``ray`` (an actor pool on the cluster at

@@ -33,8 +33,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, as_completed
 from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures import as_completed
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from gxllm.batch.inputs import Task
 from gxllm.batch.work import Outcome, process
+from gxllm.errors import one_line
 
 
 class ExecutorKind(StrEnum):
@@ -50,25 +51,38 @@ class ExecutorKind(StrEnum):
     ray = "ray"
 
 
-def local_outcomes(tasks: list[Task], *, workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
-    """``workers`` processes on this machine; a task over ``timeout`` seconds, or one that kills
-    its worker, fails alone and the pool replaces the worker."""
+def process_pool(workers: int) -> ProcessPool:
+    """``workers`` worker processes on this machine; a worker a task killed is replaced."""
     # Spawned, not forked: the parent holds a database connection that must not be copied.
-    with ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.schedule(process, args=(task, use_llm), timeout=timeout): task for task in tasks}
-        try:
-            for future in as_completed(futures):
-                task = futures.pop(future)
-                try:
-                    yield future.result()
-                except FutureTimeout:
-                    yield Outcome.failed(task, "extract", "Timeout", f"took longer than {timeout:g} s")
-                except ProcessExpired as error:
-                    yield Outcome.failed(task, "worker", "WorkerDied", f"the worker process died (exit code {error.exitcode})")
-                except Exception as error:  # noqa: BLE001 - the result could not come back (e.g. not picklable)
-                    yield Outcome.failed(task, "worker", type(error).__name__, str(error))
-        finally:
-            pool.stop()
+    return ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn"))
+
+
+def schedule(pool: ProcessPool, task: Task, *, timeout: float | None, use_llm: bool | None) -> Future[Outcome]:
+    return pool.schedule(process, args=(task, use_llm), timeout=timeout)
+
+
+def outcome_of(future: Future[Outcome], task: Task, timeout: float | None) -> Outcome:
+    """The task's outcome; a task over ``timeout`` seconds, or one that killed its worker, fails alone."""
+    try:
+        return future.result()
+    except FutureTimeout:
+        return Outcome.failed(task, "extract", "Timeout", f"took longer than {timeout:g} s")
+    except ProcessExpired as error:
+        return Outcome.failed(task, "worker", "WorkerDied", f"the worker process died (exit code {error.exitcode})")
+    except Exception as error:  # noqa: BLE001 - the result could not come back (e.g. not picklable)
+        return Outcome.failed(task, "worker", type(error).__name__, one_line(error))
+
+
+def local_outcomes(tasks: list[Task], *, workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
+    """``workers`` processes on this machine, in the order the tasks finish (see :func:`outcome_of`)."""
+    pool = process_pool(workers)
+    try:
+        futures = {schedule(pool, task, timeout=timeout, use_llm=use_llm): task for task in tasks}
+        for future in as_completed(futures):
+            yield outcome_of(future, futures.pop(future), timeout)
+    finally:
+        pool.stop()
+        pool.join()
 
 
 class RayExtractor:

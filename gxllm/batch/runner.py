@@ -24,10 +24,13 @@ from gxllm.store import (
     done_and_failed,
     find_document,
     finish_run,
+    interrupt_orphaned_runs,
     open_store,
+    recent_runs,
     record_failure,
     start_run,
     store_extraction,
+    writing,
 )
 
 
@@ -43,33 +46,41 @@ class BatchSummary:
 
 
 @dataclass
+class _Found:
+    # Every path of each content, the first found first; a content found twice is extracted once.
+    paths: dict[str, list[str]]
+    sizes: dict[str, int]
+    unreadable: list[tuple[Path, OSError]]
+
+
+@dataclass
 class _Plan:
     tasks: list[Task]
-    # Every path of each content, the task's own first; a content found twice is extracted once.
-    paths: dict[str, list[str]]
-    unreadable: list[tuple[Path, OSError]]
     skipped: int
     skipped_failed: int
 
 
-def _plan(session: Session, inputs: list[Path], retry_failed: bool) -> _Plan:
-    paths: dict[str, list[str]] = {}
-    sizes: dict[str, int] = {}
-    unreadable: list[tuple[Path, OSError]] = []
+def _find(inputs: list[Path]) -> _Found:
+    """Every report under ``inputs``, hashed (before any transaction: hashing a folder takes a while)."""
+    found = _Found({}, {}, [])
     for path in discover(inputs):
         try:
             sha256, size = content_hash(path)
         except OSError as error:
-            unreadable.append((path.absolute(), error))
+            found.unreadable.append((path.absolute(), error))
             continue
-        seen = paths.setdefault(sha256, [])
+        seen = found.paths.setdefault(sha256, [])
         if str(path.absolute()) not in seen:
             seen.append(str(path.absolute()))
-        sizes[sha256] = size
-    done, failed = done_and_failed(session, paths)
+        found.sizes[sha256] = size
+    return found
+
+
+def _plan(session: Session, found: _Found, retry_failed: bool) -> _Plan:
+    done, failed = done_and_failed(session, found.paths)
     skip = done if retry_failed else done | failed
-    tasks = [Task(path=p[0], sha256=sha, size_bytes=sizes[sha]) for sha, p in paths.items() if sha not in skip]
-    return _Plan(tasks, paths, unreadable, len(done), 0 if retry_failed else len(failed))
+    tasks = [Task(path=p[0], sha256=sha, size_bytes=found.sizes[sha]) for sha, p in found.paths.items() if sha not in skip]
+    return _Plan(tasks, len(done), 0 if retry_failed else len(failed))
 
 
 def store_outcome(session: Session, run: Run, outcome: Outcome, paths: list[str]) -> int:
@@ -101,7 +112,7 @@ def store_outcome(session: Session, run: Run, outcome: Outcome, paths: list[str]
 
 def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths: list[str]) -> int:
     """One document, one transaction (a kill loses only the documents in flight)."""
-    with sessions.begin() as session:
+    with writing(sessions) as session:
         return store_outcome(session, session.get_one(Run, run_id), outcome, paths)
 
 
@@ -129,42 +140,48 @@ def run_batch(
     """Extract every report under ``inputs`` into the store at ``db_url``.
 
     Contents the store already holds a record for are skipped, and so are those
-    that failed before unless ``retry_failed``. Each document is committed on its
-    own as it finishes, so a run killed at any moment loses at most the
-    documents in flight, and the next run does exactly those.
+    that failed before unless ``retry_failed``. A document taking longer than
+    ``timeout`` seconds (default: the ``document_timeout_s`` setting) fails
+    alone. Each document is committed on its own as it finishes, so a run
+    killed at any moment loses at most the documents in flight, and the next
+    run does exactly those.
     """
+    settings = get_settings()
+    timeout = timeout or settings.document_timeout_s
     sessions = open_store(db_url)
-    with sessions.begin() as session:
-        plan = _plan(session, inputs, retry_failed)
+    found = _find(inputs)
+    with writing(sessions) as session:
+        interrupt_orphaned_runs(session)
+        plan = _plan(session, found, retry_failed)
         run = start_run(
             session,
             inputs=[str(p) for p in inputs],
             executor=str(executor),
             workers=workers,
-            settings=get_settings().model_dump(mode="json"),
+            settings=settings.model_dump(mode="json"),
             versions=_versions(),
         )
-        run.documents = len(plan.paths) + len(plan.unreadable)
+        run.documents = len(found.paths) + len(found.unreadable)
         run.skipped = plan.skipped + plan.skipped_failed
-        for path, error in plan.unreadable:
+        for path, error in found.unreadable:
             record_failure(session, path=str(path), stage="read", error_type=type(error).__name__,
                            message=error.strerror or str(error), run=run)
-        run.failed = len(plan.unreadable)
+        run.failed = len(found.unreadable)
         # Contents already in the store remember the paths they were found under this time too.
-        for sha256, paths in plan.paths.items():
+        for sha256, paths in found.paths.items():
             document = find_document(session, sha256)
             if document is not None:
                 for path in paths:
                     add_path(session, document, path)
         run_id = run.id
     summary = BatchSummary(run_id=run_id, found=run.documents, skipped=plan.skipped, skipped_failed=plan.skipped_failed)
-    errors = len(plan.unreadable)
+    errors = len(found.unreadable)
     status = "failed"
     with batch_progress(disable=not show_progress) as progress:
         bar = progress.add_task("batch", total=len(plan.tasks), pages=0, errors=errors)
         try:
             for outcome in _outcomes(executor, plan.tasks, workers, timeout, use_llm):
-                paths = plan.paths[outcome.task.sha256]
+                paths = found.paths[outcome.task.sha256]
                 try:
                     pages = _store(sessions, run_id, outcome, paths)
                 except IntegrityError:
@@ -179,8 +196,17 @@ def run_batch(
             status = "interrupted"
             raise
         finally:
-            with sessions.begin() as session:
+            with writing(sessions) as session:
                 finish_run(session, session.get_one(Run, run_id), status)
     with sessions() as session:
         summary.failures = list(session.scalars(select(Failure).where(Failure.run_id == run_id).order_by(Failure.id)))
     return summary
+
+
+def latest_runs(db_url: str | None = None, limit: int = 20) -> list[Run]:
+    """The ``limit`` latest runs (batches and upload jobs), latest first, once those whose process
+    died are marked interrupted."""
+    sessions = open_store(db_url)
+    with writing(sessions) as session:
+        interrupt_orphaned_runs(session)
+        return recent_runs(session, limit)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from gxllm.batch.inputs import Task
-from gxllm.errors import GxllmError
+from gxllm.errors import GxllmError, one_line
 from gxllm.pipeline import extract
 from gxllm.record import Extraction
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(BaseModel):
@@ -56,9 +58,10 @@ def process(task: Task, use_llm: bool | None = None, content: bytes | None = Non
             extraction = extract(path, use_llm=use_llm)
     except GxllmError as error:
         return Outcome.failed(task, "extract", type(error).__name__, str(error), time.perf_counter() - started)
-    except Exception as error:  # noqa: BLE001 - a bug on one odd input must not stop the batch; its trace is kept
-        trace = "".join(traceback.format_exception(error, limit=-3)).strip()
-        return Outcome.failed(task, "extract", type(error).__name__, trace, time.perf_counter() - started)
+    except Exception as error:  # a bug on one odd input must not stop the others
+        # The user is told in one line; the traceback goes to this process's log (the server's, the batch's).
+        logger.exception("extracting %s failed", task.path)
+        return Outcome.failed(task, "extract", type(error).__name__, one_line(error), time.perf_counter() - started)
     output = extraction.to_output()
     output["source"]["path"] = task.path
     return Outcome(

@@ -32,7 +32,7 @@ def eval_command(
     seed: Annotated[int, typer.Option("--seed", help="seed of the deliberate errors")] = 0,
 ) -> None:
     """Score a gold directory (docs/record.md §4): cells, fields, narrative, flags, time and memory."""
-    from gxllm.console import err, write_atomically
+    from gxllm.console import err, fail_line, write_atomically
 
     console = Console()
     try:
@@ -54,7 +54,7 @@ def eval_command(
                 on_case=lambda total, _result: progress.update(task, total=total, advance=1),
             )
     except GxllmError as error:
-        err.print(f"[red]gxllm eval: {error}[/red]", soft_wrap=True, highlight=False)
+        fail_line("eval", str(error))
         raise typer.Exit(code=1) from error
     print_summary(report, console)
     if previous is not None:

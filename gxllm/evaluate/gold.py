@@ -7,13 +7,13 @@ cases with the same truth). Subfolders are searched too.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from gxllm.errors import BadGold
+from gxllm import strict_json
+from gxllm.errors import BadGold, one_line
 from gxllm.read import SUPPORTED_SUFFIXES
 from gxllm.record import Record
 
@@ -31,9 +31,9 @@ class GoldCase:
 def load_gold(path: Path) -> Record:
     """The gold record in ``path``, or :class:`BadGold` saying what is wrong with it."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BadGold(f"{path}: not readable JSON ({error})") from error
+        data = strict_json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise BadGold(f"{path}: not readable JSON ({one_line(error)})") from error
     try:
         record = Record.model_validate(data)
     except ValidationError as error:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gxllm.console import err
+from gxllm.console import err, store_failure_exits
 from gxllm.export.formats import WRITERS, ExportFormat
 
 
@@ -20,7 +20,6 @@ def export_command(
     from gxllm.export.records import exported_records
     from gxllm.store import open_store
 
-    sessions = open_store(db)
-    with sessions() as session:
+    with store_failure_exits(db), open_store(db)() as session:
         count = WRITERS[export_format](exported_records(session), out)
     err.print(f"{count} records written to {out}", highlight=False)

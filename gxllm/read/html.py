@@ -8,9 +8,10 @@ is read: a report page may carry digits in its scripts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from gxllm.document import Document, Line
 from gxllm.errors import EmptyInput
@@ -51,8 +52,22 @@ def _table_lines(table: Tag) -> list[str]:
     return lines
 
 
-def _walk(node: Tag, out: list[str], current: list[str]) -> None:
-    for child in node.children:
+def _walk(root: Tag, out: list[str], current: list[str]) -> None:
+    """The text under ``root``, in order: tables as tab-separated lines, a line break around each block.
+
+    Walked with a stack of its own rather than by recursion, so markup nested
+    thousands of levels deep (broken or hostile) reads like any other page.
+    """
+    # Each level: the children still to read, and whether that element is a block.
+    levels: list[tuple[Iterator[PageElement], bool]] = [(iter(root.children), False)]
+    while levels:
+        children, block = levels[-1]
+        child = next(children, None)
+        if child is None:
+            levels.pop()
+            if block:
+                _flush(out, current)
+            continue
         if isinstance(child, NavigableString):
             if _is_markup_only(child):
                 continue
@@ -67,9 +82,7 @@ def _walk(node: Tag, out: list[str], current: list[str]) -> None:
         block = child.name in _BLOCKS
         if block:
             _flush(out, current)
-        _walk(child, out, current)
-        if block:
-            _flush(out, current)
+        levels.append((iter(child.children), block))
 
 
 def _flush(out: list[str], current: list[str]) -> None:

@@ -6,6 +6,7 @@ issues one). The spec is served at ``/api/openapi.json``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -14,17 +15,21 @@ from fastapi import (
     Depends,
     Header,
     HTTPException,
-    Query,
     Request,
+    Response,
     UploadFile,
 )
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from gxllm import strict_json
+from gxllm.errors import one_line
 from gxllm.service.app import db
 from gxllm.service.auth import api_user
 from gxllm.service.dashboard import Dashboard, load_dashboard
 from gxllm.service.jobs import job_view
+from gxllm.service.params import ListPage, RowId, YearFilter
 from gxllm.service.queue import QueueFilters, load_queue
 from gxllm.service.review import (
     BadCorrection,
@@ -39,7 +44,29 @@ from gxllm.service.review import (
 from gxllm.service.uploads import RejectedUpload
 from gxllm.store import Run, User
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class _StrictJsonRequest(Request):
+    """A request whose JSON body is read as :mod:`gxllm.strict_json` reads JSON: NaN, Infinity or an
+    integer past ±(2^53 − 1) is refused (422) before any model sees it."""
+
+    async def json(self) -> Any:
+        try:
+            return strict_json.loads(await self.body())
+        except ValueError as error:
+            raise HTTPException(422, f"the body is not JSON this API takes: {one_line(error)}") from None
+
+
+class _StrictJsonRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(_StrictJsonRequest(request.scope, request.receive))
+
+        return strict
+
+
+router = APIRouter(prefix="/api", tags=["api"], route_class=_StrictJsonRoute)
 Db = Annotated[Session, Depends(db)]
 
 
@@ -48,7 +75,6 @@ def token_user(session: Db, authorization: Annotated[str | None, Header()] = Non
     if user is None:
         raise HTTPException(401, "a valid API token is required: Authorization: Bearer TOKEN",
                             headers={"WWW-Authenticate": "Bearer"})
-    session.commit()
     return user
 
 
@@ -57,7 +83,9 @@ ApiUser = Annotated[User, Depends(token_user)]
 
 class Job(BaseModel):
     id: int
-    state: Literal["queued", "running", "finished", "failed"]
+    state: Literal["queued", "running", "finished", "failed", "interrupted"] = Field(
+        description="interrupted: its server stopped; the next server to start takes it up again"
+    )
     filename: str
     record_id: int | None = Field(None, description="the record, once the job has finished")
     error: str | None = Field(None, description="why the job failed")
@@ -151,7 +179,7 @@ def upload(request: Request, session: Db, user: ApiUser, file: UploadFile) -> Jo
 
 
 @router.get("/jobs/{job_id}", response_model=Job, summary="An upload job's state, and its record once finished")
-def job(session: Db, _user: ApiUser, job_id: int) -> Job:
+def job(session: Db, _user: ApiUser, job_id: RowId) -> Job:
     run = session.get(Run, job_id)
     if run is None or run.kind != "upload":
         raise HTTPException(404, f"no upload job {job_id}")
@@ -163,12 +191,12 @@ def records(
     session: Db,
     _user: ApiUser,
     agency: str | None = None,
-    year: int | None = None,
+    year: YearFilter = None,
     template: Literal["2019", "2021"] | None = None,
     rule: str | None = None,
     kind: Literal["source", "extraction", "missing"] | None = None,
     status: Literal["open", "reviewed", "clean", "unread", "all"] = "open",
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: ListPage = 0,
 ) -> QueueOut:
     filters = QueueFilters(
         agency=agency, year=year, template=template, rule=rule, kind=kind, status=None if status == "all" else status
@@ -189,7 +217,7 @@ def records(
 
 
 @router.get("/records/{record_id}", response_model=RecordOut, summary="A record with its flags and audit trail")
-def record(session: Db, _user: ApiUser, record_id: int) -> RecordOut:
+def record(session: Db, _user: ApiUser, record_id: RowId) -> RecordOut:
     return _record_out(_loaded(session, record_id))
 
 
@@ -199,7 +227,7 @@ def record(session: Db, _user: ApiUser, record_id: int) -> RecordOut:
     summary="Confirm a flag as the source's error, dismiss it, or correct a value (re-validated at once)",
     responses={409: {"description": "the record changed since `version`: nothing was saved"}},
 )
-def post_decision(session: Db, user: ApiUser, record_id: int, decision: DecisionRequest) -> RecordOut:
+def post_decision(session: Db, user: ApiUser, record_id: RowId, decision: DecisionRequest) -> RecordOut:
     try:
         apply_decision(session, record_id, decision, user)
     except StaleRecord:

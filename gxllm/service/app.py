@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import logging
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gxllm.service import names
@@ -18,8 +24,10 @@ from gxllm.service.jobs import Jobs
 from gxllm.service.throttle import LoginThrottle
 from gxllm.settings import Settings, get_settings
 from gxllm.store import open_store
+from gxllm.store.engine import is_store_fault, store_unavailable
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 DEFAULT_UPLOADS = "gxllm-uploads"
 
 # Everything the pages load comes from the app itself; no inline script or
@@ -82,10 +90,48 @@ class BodyLimit:
         await self.app(scope, counted, answer)
 
 
+class SecurityHeaders:
+    """The security headers on every answer, the app's own and those of the layers around it
+    (a 500 of the server-error layer, a 413 of :class:`BodyLimit`, a 400 for a host not allowed)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(_SECURITY_HEADERS)
+            await send(message)
+
+        await self.app(scope, receive, secured)
+
+
+class _App(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outermost, around the server-error layer FastAPI puts outside every middleware it is given.
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+def path_for(request: Request, name: str, /, **path_params: Any) -> str:
+    """The path of route ``name``, never a full URL: the Host header a client sends is not repeated
+    in links, scripts or redirects."""
+    return request.url_for(name, **path_params).path
+
+
+@pass_context
+def _template_path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    return path_for(context["request"], name, **path_params)
+
+
 def templates() -> Jinja2Templates:
     """The page templates, autoescaping everything (Starlette's default for .html)."""
     pages = Jinja2Templates(directory=HERE / "templates")
     pages.env.globals.update(
+        url_for=_template_path_for,
         severity_names=names.SEVERITY_NAMES,
         kind_names=names.KIND_NAMES,
         record_status_names=names.RECORD_STATUS_NAMES,
@@ -95,8 +141,27 @@ def templates() -> Jinja2Templates:
     return pages
 
 
-def create_app(db_url: str | None = None, *, uploads: Path | None = None, settings: Settings | None = None) -> FastAPI:
-    """The app over the store at ``db_url`` (created or migrated at start), keeping uploads in ``uploads``."""
+def _store_failed(request: Request, error: Exception) -> Response:
+    """A request the store itself failed (full, read-only, damaged, out of reach): 503 with the reason
+    in one line; the traceback goes to the server's log. Any other database error is a bug: 500."""
+    if not isinstance(error, DatabaseError) or not is_store_fault(error):
+        raise error
+    logger.error("the store failed on %s %s", request.method, request.url.path, exc_info=error)
+    reason = f"存储暂不可用：{store_unavailable(request.app.state.db_url, error).reason}"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": reason}, status_code=503)
+    return PlainTextResponse(reason, status_code=503)
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    uploads: Path | None = None,
+    settings: Settings | None = None,
+    allowed_hosts: Sequence[str] = ("*",),
+) -> FastAPI:
+    """The app over the store at ``db_url`` (created or migrated at start), keeping uploads in
+    ``uploads``, answering requests for ``allowed_hosts`` only (400 for any other Host)."""
     from gxllm.service import api, ui
 
     settings = settings or get_settings()
@@ -108,8 +173,10 @@ def create_app(db_url: str | None = None, *, uploads: Path | None = None, settin
         jobs.resume()
         yield
         jobs.shutdown()
+        # Closed, so SQLite folds its write-ahead log back into the store file.
+        sessions.kw["bind"].dispose()
 
-    app = FastAPI(
+    app = _App(
         title="gxllm",
         summary="Upload 政府信息公开工作年度报告, follow their extraction, review the flagged records.",
         version="1",
@@ -119,23 +186,20 @@ def create_app(db_url: str | None = None, *, uploads: Path | None = None, settin
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.state.db_url = db_url
     app.state.sessions = sessions
     app.state.jobs = jobs
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
     app.state.templates = templates()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.update(_SECURITY_HEADERS)
-        return response
-
     app.add_middleware(BodyLimit, limit=settings.max_file_bytes + _FORM_OVERHEAD)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(ui.router)
     app.add_exception_handler(ui.LoginRequired, ui.login_redirect)  # type: ignore[arg-type]
+    app.add_exception_handler(DatabaseError, _store_failed)
     return app
 
 

@@ -13,19 +13,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request, Response
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
-from gxllm.store import ApiToken, User, WebSession, find_user
+from gxllm.store import ApiToken, User, WebSession, begin_write, find_user
 
 SESSION_COOKIE = "gxllm_session"
 LOGIN_CSRF_COOKIE = "gxllm_login_csrf"
 SESSION_LIFETIME = timedelta(hours=12)
+API_TOKEN_LIFETIME = timedelta(days=90)
 # A session's last_seen_at is written at most this often (not on every request).
 _SEEN_RESOLUTION = timedelta(minutes=5)
 
@@ -33,10 +35,20 @@ _hasher = PasswordHasher()
 # Verified against when the user name is unknown, so a wrong name and a wrong
 # password take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Each Argon2id hash takes memory_cost (64 MiB): a few at a time bound what log-ins can take,
+# however many arrive at once; the others wait their turn.
+CONCURRENT_HASHES = 2
+_hashing = threading.BoundedSemaphore(CONCURRENT_HASHES)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> None:
+    with _hashing:
+        _hasher.verify(password_hash, password)
 
 
 def _token_hash(token: str) -> str:
@@ -52,17 +64,31 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _mark_used(session: Session, row: WebSession | ApiToken, field: str, now: datetime) -> None:
+    """Set ``row``'s last-use time, at most every few minutes, in a short write of its own (committed)."""
+    last = getattr(row, field)
+    if last is not None and now - _aware(last) <= _SEEN_RESOLUTION:
+        return
+    model = type(row)
+    begin_write(session)
+    session.execute(update(model).where(model.id == row.id).values({field: now}))
+    session.commit()
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, else None."""
     user = find_user(session, username)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        new_hash = hash_password(password)
+        begin_write(session)
+        user.password_hash = new_hash
+        session.commit()
     return user
 
 
@@ -101,8 +127,7 @@ def current_session(session: Session, request: Request) -> WebSession | None:
     now = _now()
     if web is None or _aware(web.expires_at) < now or not web.user.active:
         return None
-    if now - _aware(web.last_seen_at) > _SEEN_RESOLUTION:
-        web.last_seen_at = now
+    _mark_used(session, web, "last_seen_at", now)
     return web
 
 
@@ -129,23 +154,40 @@ def set_login_csrf(response: Response, token: str) -> None:
 # ---------------------------------------------------------------- API tokens
 
 
-def issue_api_token(session: Session, user: User, name: str) -> str:
-    """A new API token for ``user``; the only time the token itself is seen."""
+def issue_api_token(session: Session, user: User, name: str, lifetime: timedelta | None = None) -> str:
+    """A new API token for ``user``, valid for ``lifetime`` (default 90 days); the only time the token itself is seen."""
     token = "gx_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, name=name))
+    expires_at = _now() + (lifetime or API_TOKEN_LIFETIME)
+    session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, name=name, expires_at=expires_at))
     session.flush()
     return token
 
 
+def _in_use(user: User) -> Select[tuple[ApiToken]]:
+    return select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > _now())
+
+
+def tokens_in_use(session: Session, user: User) -> list[ApiToken]:
+    """``user``'s tokens neither revoked nor expired, oldest first."""
+    return list(session.scalars(_in_use(user).order_by(ApiToken.id)))
+
+
+def revoke_api_tokens(session: Session, user: User, name: str | None = None) -> int:
+    """Revoke ``user``'s tokens in use (those named ``name``, or all); how many were."""
+    tokens = session.scalars(_in_use(user).where(ApiToken.name == name) if name is not None else _in_use(user)).all()
+    for token in tokens:
+        token.revoked_at = _now()
+    return len(tokens)
+
+
 def api_user(session: Session, authorization: str | None) -> User | None:
-    """The active user of an unrevoked ``Bearer`` token, else None."""
+    """The active user of an unrevoked, unexpired ``Bearer`` token, else None."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token.strip())))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
     now = _now()
-    if row.last_used_at is None or now - _aware(row.last_used_at) > _SEEN_RESOLUTION:
-        row.last_used_at = now
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now or not row.user.active:
+        return None
+    _mark_used(session, row, "last_used_at", now)
     return row.user

@@ -1,14 +1,17 @@
 """Upload jobs: an uploaded report is extracted in the background and stored as a record.
 
 Each job is a store :class:`~gxllm.store.Run` of kind ``upload`` whose one
-input is the uploaded file, kept as ``UPLOADS/SHA256/NAME`` (the folder names
-the content, the file keeps the name it was uploaded under). Jobs left queued
-or running by a stopped server are taken up again when the next one starts.
+input is the uploaded file (see :mod:`gxllm.service.uploads`). Jobs run on a
+small pool of worker processes, ``upload_workers`` of them, each document
+with the batch's time limit (``document_timeout_s``), so one slow upload
+holds only its own worker. A job always ends ``finished`` or ``failed``
+with a one-line reason; jobs whose server died are ``interrupted`` and taken
+up again by the next server that starts.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,25 +21,29 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gxllm.batch.executors import outcome_of, process_pool, schedule
 from gxllm.batch.inputs import Task
 from gxllm.batch.runner import store_outcome
-from gxllm.batch.work import process
+from gxllm.errors import one_line
 from gxllm.service.uploads import store_upload
 from gxllm.settings import Settings
 from gxllm.store import (
     Failure,
     Run,
     User,
+    begin_write,
     find_document,
     finish_run,
+    interrupt_orphaned_runs,
+    record_failure,
     start_run,
+    writing,
 )
 from gxllm.store.models import utcnow
+from gxllm.store.owners import this_process
 
 UPLOAD_RUN = "upload"
-# What an uploaded file's name may keep: letters of any script, digits, - _ . and spaces.
-_UNSAFE_NAME = re.compile(r"[^\w\-. ]+")
-_NAME_LIMIT = 120
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,34 +55,29 @@ class JobView:
     error: str | None
 
 
-def _safe_name(filename: str, suffix: str) -> str:
-    stem = _UNSAFE_NAME.sub("_", Path(filename.replace("\\", "/")).stem).strip(" .") or "upload"
-    return stem[:_NAME_LIMIT] + suffix
-
-
 def _sha256_of(run: Run) -> str:
     return Path(run.inputs[0]).parent.name
 
 
 class Jobs:
-    """Runs upload jobs in one background thread: extraction is CPU-bound, and one at a time
-    keeps the web app answering while it works."""
+    """Upload jobs on ``settings.upload_workers`` worker processes, each waited on by a thread of its own."""
 
     def __init__(self, sessions: sessionmaker[Session], uploads: Path, settings: Settings) -> None:
         self._sessions = sessions
         self._uploads = uploads
-        self._settings = settings
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gxllm-job")
+        self._timeout = settings.document_timeout_s
+        self._max_bytes = settings.max_file_bytes
+        self._processes = process_pool(settings.upload_workers)
+        self._threads = ThreadPoolExecutor(max_workers=settings.upload_workers, thread_name_prefix="gxllm-job")
         self._idle = threading.Condition()
         self._pending = 0
+        self._closing = False
 
     def submit(self, session: Session, stream: BinaryIO, filename: str, user: User) -> Run:
         """Keep the upload (checked by :func:`store_upload`) and queue its extraction; commits."""
-        staged, sha256 = store_upload(stream, filename, self._uploads, self._settings.max_file_bytes)
-        target = self._uploads / sha256 / _safe_name(filename, staged.suffix)
-        target.parent.mkdir(exist_ok=True)
-        staged.replace(target)
-        run = start_run(session, kind=UPLOAD_RUN, inputs=[str(target)], created_by=user)
+        path = store_upload(stream, filename, self._uploads, self._max_bytes)
+        begin_write(session)
+        run = start_run(session, kind=UPLOAD_RUN, inputs=[str(path)], created_by=user)
         run.status = "queued"
         run.started_at = None
         session.commit()
@@ -83,18 +85,25 @@ class Jobs:
         return run
 
     def resume(self) -> None:
-        """Queue again the jobs a stopped server left unfinished."""
-        with self._sessions() as session:
-            unfinished = session.scalars(
-                select(Run.id).where(Run.kind == UPLOAD_RUN, Run.status.in_(("queued", "running"))).order_by(Run.id)
+        """Take up again the jobs of servers that died (and of this store's last server, stopped)."""
+        with writing(self._sessions) as session:
+            interrupt_orphaned_runs(session)
+            interrupted = session.scalars(
+                select(Run)
+                .where(Run.kind == UPLOAD_RUN, Run.status == "interrupted")
+                .order_by(Run.id)
+                .with_for_update(skip_locked=True)  # two servers starting at once take each job once
             ).all()
-        for run_id in unfinished:
+            for run in interrupted:
+                run.status, run.owner, run.started_at, run.finished_at = "queued", this_process(), None, None
+            run_ids = [run.id for run in interrupted]
+        for run_id in run_ids:
             self._queue(run_id)
 
     def _queue(self, run_id: int) -> None:
         with self._idle:
             self._pending += 1
-        self._executor.submit(self._run, run_id)
+        self._threads.submit(self._run, run_id)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Until no job is queued or running (for tests and orderly shutdown)."""
@@ -102,36 +111,59 @@ class Jobs:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Stop now: jobs not finished stay queued or running, and the next server takes them up."""
+        self._closing = True
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._processes.stop()
+        self._processes.join()
+        self._threads.shutdown(wait=True)
 
     def _run(self, run_id: int) -> None:
         try:
             self._extract(run_id)
+        except Exception as error:  # a job must end in a state, whatever went wrong
+            if self._closing:
+                return  # stopped with its server: taken up again at the next start
+            logger.exception("upload job %d failed", run_id)
+            self._fail(run_id, one_line(error))
         finally:
             with self._idle:
                 self._pending -= 1
                 self._idle.notify_all()
 
     def _extract(self, run_id: int) -> None:
-        with self._sessions() as session:
+        # Short transactions around the extraction, never one held across it.
+        with writing(self._sessions) as session:
             run = session.get(Run, run_id)
-            if run is None or run.status not in ("queued", "running"):
+            if run is None or run.status != "queued":
                 return
             run.status, run.started_at = "running", utcnow()
-            session.commit()
-            path = Path(run.inputs[0])
-            existing = find_document(session, _sha256_of(run))
+            path, sha256 = Path(run.inputs[0]), _sha256_of(run)
+            existing = find_document(session, sha256)
             if existing is not None and existing.current_version_id is not None:
                 finish_run(session, run)  # the same content was extracted before: one record per content
-                session.commit()
                 return
-            outcome = process(Task(path=str(path), sha256=_sha256_of(run), size_bytes=path.stat().st_size))
+        task = Task(path=str(path), sha256=sha256, size_bytes=path.stat().st_size)
+        outcome = outcome_of(schedule(self._processes, task, timeout=self._timeout, use_llm=None), task, self._timeout)
+        if self._closing:
+            return
+        with writing(self._sessions) as session:
+            run = session.get_one(Run, run_id)
             if store_outcome(session, run, outcome, [str(path)]):
                 run.documents = 1
                 finish_run(session, run)
             else:
                 finish_run(session, run, "failed")
-            session.commit()
+
+    def _fail(self, run_id: int, reason: str) -> None:
+        """End a job that broke outside the extraction (the store, the file): failed, with the reason."""
+        try:
+            with writing(self._sessions) as session:
+                run = session.get_one(Run, run_id)
+                record_failure(session, path=run.inputs[0], stage="job", error_type="JobError", message=reason, run=run)
+                finish_run(session, run, "failed")
+        except Exception:  # the store itself is failing: the next server start ends the job
+            logger.exception("upload job %d could not be marked failed", run_id)
 
 
 def job_view(session: Session, run: Run) -> JobView:

@@ -9,4 +9,4 @@ RECORD_STATUS_NAMES = {"open": "待审", "reviewed": "已审", "clean": "无问�
 # A flag's status on the record page: open, or the decision that closed it.
 FLAG_STATUS_NAMES = {"open": "待处理", "confirmed_source": "已确认为原文错误", "dismissed": "已驳回"}
 DECISION_NAMES = {"confirmed_source": "确认为原文错误", "corrected": "更正数值", "dismissed": "驳回"}
-JOB_NAMES = {"queued": "排队中", "running": "抽取中", "finished": "已完成", "failed": "失败"}
+JOB_NAMES = {"queued": "排队中", "running": "抽取中", "finished": "已完成", "failed": "失败", "interrupted": "已中断，服务重启后继续"}

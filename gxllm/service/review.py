@@ -19,13 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gxllm.labels import cell_label
-from gxllm.record import Extraction, Flag, Number
+from gxllm.record import Amount, Extraction, Flag, Number
+from gxllm.service.params import MAX_STORED_INT
 from gxllm.store import (
     BadCorrection,
     Document,
     ReviewDecision,
     StaleRecord,
     User,
+    begin_write,
     correct,
     decide,
     flag_states,
@@ -110,12 +112,12 @@ def load_record(session: Session, document_id: int) -> RecordState:
 class DecisionRequest(BaseModel):
     """One decision on one flag, made on the record as it was at ``version``."""
 
-    version: int = Field(description="the record's lock version the reviewer saw (`version` of GET /api/records/{id})")
+    version: int = Field(ge=1, le=MAX_STORED_INT, description="the record's lock version the reviewer saw (`version` of GET /api/records/{id})")
     fingerprint: str = Field(description="the flag decided on")
     decision: Literal["confirmed_source", "dismissed", "corrected"]
     reason: str | None = Field(None, description="required to dismiss")
     cell: str | None = Field(None, description="for a correction: the record path to set, e.g. section3.new.total")
-    value: Number | None = Field(None, description="for a correction: the value the source prints (null: unreadable)")
+    value: Amount | None = Field(None, description="for a correction: the value the source prints (null: unreadable); a finite number, integers within ±(2^53 − 1)")
 
 
 class BadDecision(ValueError):
@@ -129,6 +131,7 @@ def apply_decision(session: Session, document_id: int, request: DecisionRequest,
     ``request.version``, :class:`BadDecision` or :class:`BadCorrection` when
     the decision itself cannot be made, :class:`LookupError` for an unknown record.
     """
+    begin_write(session)
     try:
         document = session.get(Document, document_id)
         if document is None:

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import URL
 
 from gxllm.read import SUPPORTED_SUFFIXES
-from gxllm.service.app import db
+from gxllm.service.app import db, path_for
 from gxllm.service.auth import (
     LOGIN_CSRF_COOKIE,
     authenticate,
@@ -29,8 +30,8 @@ from gxllm.service.auth import (
 from gxllm.service.dashboard import load_dashboard
 from gxllm.service.jobs import job_view
 from gxllm.service.pages import flagged_boxes, render_page, source_file
+from gxllm.service.params import MAX_STORED_INT, ListPage, PageNumber, RowId
 from gxllm.service.queue import QueueFilters, load_queue, next_open_record
-from gxllm.service.throttle import LoginThrottle
 from gxllm.service.review import (
     BadCorrection,
     BadDecision,
@@ -41,9 +42,10 @@ from gxllm.service.review import (
     load_record,
     parse_value,
 )
+from gxllm.service.throttle import LoginThrottle
 from gxllm.service.uploads import RejectedUpload
 from gxllm.service.views import record_page
-from gxllm.store import Run, WebSession
+from gxllm.store import Run, WebSession, begin_write
 
 router = APIRouter(include_in_schema=False)
 Db = Annotated[Session, Depends(db)]
@@ -55,7 +57,7 @@ class LoginRequired(Exception):
 
 
 def login_redirect(request: Request, _exc: LoginRequired) -> Response:
-    target = request.url_for("login_page").include_query_params(next=request.url.path)
+    target = URL(path_for(request, "login_page")).include_query_params(next=request.url.path)
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": str(target)})
     return RedirectResponse(str(target), status_code=303)
@@ -65,7 +67,6 @@ def reviewer(request: Request, session: Db) -> WebSession:
     web = current_session(session, request)
     if web is None:
         raise LoginRequired
-    session.commit()
     return web
 
 
@@ -143,6 +144,7 @@ def login(
         return _login_form(request, next=next, username=username, error="用户名或密码不正确")
     throttle.succeeded(username, client)
     response = RedirectResponse(_safe_next(next), status_code=303)
+    begin_write(session)
     start_session(session, user, response, secure=request.url.scheme == "https")
     session.commit()
     return response
@@ -150,7 +152,8 @@ def login(
 
 @router.post("/logout", name="logout")
 def logout(request: Request, session: Db, _web: CheckedReviewer) -> Response:
-    response = RedirectResponse(str(request.url_for("login_page")), status_code=303)
+    response = RedirectResponse(path_for(request, "login_page"), status_code=303)
+    begin_write(session)
     end_session(session, request, response)
     session.commit()
     return response
@@ -160,8 +163,8 @@ def logout(request: Request, session: Db, _web: CheckedReviewer) -> Response:
 
 
 def _year(chosen: str | None) -> int | None:
-    """A year from a filter form, whose "全部" choice is empty."""
-    return int(chosen) if chosen and chosen.isdigit() else None
+    """A year from a filter form, whose "全部" choice is empty; anything but a year filters nothing."""
+    return int(chosen) if chosen and chosen.isdecimal() and len(chosen) <= 4 else None
 
 
 @router.get("/", name="queue")
@@ -175,7 +178,7 @@ def queue(
     rule: str | None = None,
     kind: str | None = None,
     status: str | None = None,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: ListPage = 0,
 ) -> Response:
     # No status asked for: the open queue; an empty one (the "全部" choice): every status.
     filters = QueueFilters(
@@ -239,7 +242,7 @@ def _record_response(
 
 
 @router.get("/records/{record_id}", name="record_page")
-def record(request: Request, session: Db, web: Reviewer, record_id: int) -> Response:
+def record(request: Request, session: Db, web: Reviewer, record_id: RowId) -> Response:
     return _record_response(request, session, web, record_id, partial=False)
 
 
@@ -248,10 +251,10 @@ def flag_action(
     request: Request,
     session: Db,
     web: CheckedReviewer,
-    record_id: int,
+    record_id: RowId,
     fingerprint: str,
     action: Annotated[str, Form()],
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=1, le=MAX_STORED_INT)],
     reason: Annotated[str, Form()] = "",
     path: Annotated[str, Form()] = "",
     value: Annotated[str, Form()] = "",
@@ -278,11 +281,11 @@ def flag_action(
         raise HTTPException(404, str(missing)) from None
     if partial:
         return _record_response(request, session, web, record_id, partial=True)
-    return RedirectResponse(str(request.url_for("record_page", record_id=record_id)), status_code=303)
+    return RedirectResponse(path_for(request, "record_page", record_id=record_id), status_code=303)
 
 
 @router.get("/records/{record_id}/pages/{page}.png", name="page_image")
-def page_image(request: Request, session: Db, _web: Reviewer, record_id: int, page: int) -> Response:
+def page_image(request: Request, session: Db, _web: Reviewer, record_id: RowId, page: PageNumber) -> Response:
     """A page of the record's PDF or scan, rendered here, with the open flags' boxes drawn."""
     try:
         state = load_record(session, record_id)
@@ -322,11 +325,11 @@ def upload_submit(request: Request, session: Db, web: CheckedReviewer, file: Upl
     except RejectedUpload as refused:
         context = {**_upload_context(request, web), "error": str(refused)}
         return _render(request, "upload.html", context, status_code=413 if refused.too_large else 415)
-    return RedirectResponse(str(request.url_for("job_page", job_id=run.id)), status_code=303)
+    return RedirectResponse(path_for(request, "job_page", job_id=run.id), status_code=303)
 
 
 @router.get("/jobs/{job_id}", name="job_page")
-def job_page(request: Request, session: Db, web: Reviewer, job_id: int) -> Response:
+def job_page(request: Request, session: Db, web: Reviewer, job_id: RowId) -> Response:
     run = session.get(Run, job_id)
     if run is None or run.kind != "upload":
         raise HTTPException(404, f"没有编号为 {job_id} 的上传任务")

@@ -1,14 +1,16 @@
 """Accepting an uploaded report: its size and type checked before anything reads it.
 
-An upload is kept under a name made of its content hash, with the suffix its
-own bytes justify, in a folder the web app never serves: it is only ever read
-by the pipeline's readers, never executed and never sent back.
+An upload is kept as ``UPLOADS/SHA256/NAME``: the folder names the content,
+the file keeps the name it was uploaded under (made safe), with the suffix
+its own bytes justify. The web app never serves that folder: an upload is
+only ever read by the pipeline's readers, never executed and never sent back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -32,6 +34,9 @@ _NOT_TEXT = tuple(sig for sigs in _SIGNATURES.values() for sig in sigs) + (
     b"\x1f\x8b",  # gzip
 )
 _CHUNK = 1024 * 1024
+# What an uploaded file's name may keep: letters of any script, digits, - _ . and spaces.
+_UNSAFE_NAME = re.compile(r"[^\w\-. ]+")
+_NAME_LIMIT = 120
 
 
 class RejectedUpload(GxllmError):
@@ -60,11 +65,18 @@ def _check_type(suffix: str, head: bytes) -> None:
         raise RejectedUpload(f"文件内容与后缀“{suffix}”不符")
 
 
-def store_upload(stream: BinaryIO, filename: str, folder: Path, max_bytes: int) -> tuple[Path, str]:
-    """Copy ``stream`` into ``folder`` as ``SHA256.SUFFIX``; return the path and the hash.
+def _safe_name(filename: str, suffix: str) -> str:
+    stem = _UNSAFE_NAME.sub("_", Path(filename.replace("\\", "/")).stem).strip(" .") or "upload"
+    return stem[:_NAME_LIMIT] + suffix
+
+
+def store_upload(stream: BinaryIO, filename: str, folder: Path, max_bytes: int) -> Path:
+    """Copy ``stream`` to ``folder/SHA256/NAME`` (NAME: the uploaded name, made safe) and return that path.
 
     Reading stops one chunk past ``max_bytes``, so an oversized upload is never
-    held whole; a refused one leaves nothing behind.
+    held whole; a refused one leaves nothing behind. Each upload is written to
+    a scratch file of its own and then moved into place, so identical uploads
+    at the same moment each end with the same whole file.
     """
     suffix = _suffix(filename)
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,10 +97,11 @@ def store_upload(stream: BinaryIO, filename: str, folder: Path, max_bytes: int) 
                 out.write(chunk)
         if size == 0:
             raise RejectedUpload("文件是空的")
-        target = folder / f"{digest.hexdigest()}{suffix}"
+        os.chmod(temporary, 0o600)
+        target = folder / digest.hexdigest() / _safe_name(filename, suffix)
+        target.parent.mkdir(exist_ok=True)
         os.replace(temporary, target)
-        os.chmod(target, 0o600)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target, digest.hexdigest()
+    return target

@@ -12,7 +12,8 @@ Tables (:mod:`gxllm.store.models`)::
                      agency/year/template of the current record, review_status, current_version,
                      version (the optimistic lock)
     document_paths   every path a content was found under
-    runs             a batch run or an upload job: status, settings, versions, counts
+    runs             a batch run or an upload job: status, settings, versions, counts, and the
+                     process running it (owner), so a run whose process died is marked interrupted
     record_versions  number 1 = extraction, then one per correction (parent = the version corrected):
                      record JSON, evidence JSON, source, timings, created_by
     flags            the validator's findings on one record version (every field of gxllm.record.Flag)
@@ -26,8 +27,12 @@ leaves the commit to the caller, so one document is one transaction)::
 
     open_store(url=None) -> sessionmaker           migrate to head, then sessions
     upgrade(url=None, revision="head")             migrations only
+    writing(sessions) -> Session (context)         one short transaction that writes
+    begin_write(session)                           the session's next transaction writes
     start_run(session, *, kind, inputs, executor, workers, settings, versions, created_by) -> Run
     finish_run(session, run, status="finished")
+    interrupt_orphaned_runs(session) -> [Run]      runs whose process died: interrupted
+    recent_runs(session, limit) -> [Run]           latest first (gxllm batch --status)
     done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
     store_extraction(session, extraction, *, path, size_bytes, text, run) -> Document
     record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
@@ -39,7 +44,13 @@ leaves the commit to the caller, so one document is one transaction)::
     decide(session, document_id, *, expected_version, fingerprint, decision, reviewer, reason)
     correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
                                       new version, validator re-run on it, decision "corrected"
-    add_user(session, username, password_hash, role) / find_user(session, username)
+    add_user(session, username, password_hash, role) / find_user(session, username) / all_users(session)
+
+A transaction that writes is begun as a writer (``writing``/``begin_write``):
+on SQLite it takes the one write lock first, waiting up to the busy timeout
+for another writer, instead of reading first and being refused at its first
+write. Transactions that write are kept short (one document, one decision);
+nothing slow (extracting, hashing files) happens inside one.
 
 A flag is open until a ``confirmed_source`` or ``dismissed`` decision names
 its fingerprint; fingerprints are stable across versions, so a correction
@@ -47,7 +58,14 @@ elsewhere does not reopen it. ``Document.review_status`` (unread, clean, open,
 reviewed) is kept up to date by these functions, for the review queue.
 """
 
-from gxllm.store.engine import default_url, make_engine, open_store, upgrade
+from gxllm.store.engine import (
+    begin_write,
+    default_url,
+    make_engine,
+    open_store,
+    upgrade,
+    writing,
+)
 from gxllm.store.models import (
     ApiToken,
     Document,
@@ -62,9 +80,11 @@ from gxllm.store.models import (
 )
 from gxllm.store.repository import (
     BadCorrection,
+    BadUsername,
     StaleRecord,
     add_path,
     add_user,
+    all_users,
     claim,
     correct,
     decide,
@@ -73,7 +93,9 @@ from gxllm.store.repository import (
     find_user,
     finish_run,
     flag_states,
+    interrupt_orphaned_runs,
     open_flags,
+    recent_runs,
     record_failure,
     refresh_review_status,
     start_run,
@@ -85,6 +107,7 @@ from gxllm.store.repository import (
 __all__ = [
     "ApiToken",
     "BadCorrection",
+    "BadUsername",
     "Document",
     "DocumentPath",
     "Failure",
@@ -97,6 +120,8 @@ __all__ = [
     "WebSession",
     "add_path",
     "add_user",
+    "all_users",
+    "begin_write",
     "claim",
     "correct",
     "decide",
@@ -106,9 +131,11 @@ __all__ = [
     "find_user",
     "finish_run",
     "flag_states",
+    "interrupt_orphaned_runs",
     "make_engine",
     "open_flags",
     "open_store",
+    "recent_runs",
     "record_failure",
     "refresh_review_status",
     "start_run",
@@ -116,4 +143,5 @@ __all__ = [
     "to_extraction",
     "to_flag",
     "upgrade",
+    "writing",
 ]

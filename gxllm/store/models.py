@@ -86,7 +86,7 @@ class WebSession(Base):
 
 
 class ApiToken(Base):
-    """A token for the HTTP API, acting as its user; only the token's hash is stored."""
+    """A token for the HTTP API, acting as its user until it expires or is revoked; only the token's hash is stored."""
 
     __tablename__ = "api_tokens"
 
@@ -97,12 +97,18 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 
 
 class Run(Base):
-    """One ``gxllm batch`` invocation, or one upload job of the web app (``kind`` says which)."""
+    """One ``gxllm batch`` invocation, or one upload job of the web app (``kind`` says which).
+
+    ``owner`` names the process running it (:mod:`gxllm.store.owners`): a run
+    left queued or running by a process that died is found by it and marked
+    ``interrupted``.
+    """
 
     __tablename__ = "runs"
 
@@ -123,6 +129,7 @@ class Run(Base):
     skipped: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
     pages: Mapped[int] = mapped_column(default=0)
+    owner: Mapped[str | None] = mapped_column(String(255))
 
 
 class Document(Base):

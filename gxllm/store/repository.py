@@ -29,10 +29,13 @@ from gxllm.store.models import (
     User,
     utcnow,
 )
+from gxllm.store.owners import is_running, this_process
 from gxllm.validate import cross_year_flags, validate
 
 # Decisions that settle a flag for good; a correction instead makes a new version, re-validated.
 CLOSING_DECISIONS = ("confirmed_source", "dismissed")
+# A run in one of these states has a process working on it (or had one that died).
+UNFINISHED = ("queued", "running")
 
 
 class StaleRecord(GxllmError):
@@ -41,6 +44,10 @@ class StaleRecord(GxllmError):
 
 class BadCorrection(GxllmError):
     """A correction names a cell the record lacks, or a value of the wrong type."""
+
+
+class BadUsername(GxllmError):
+    """A user name no one could log in with (empty, spaces around it, unprintable, too long)."""
 
 
 # -- runs --------------------------------------------------------------------------------------
@@ -59,6 +66,7 @@ def start_run(
 ) -> Run:
     run = Run(
         kind=kind,
+        owner=this_process(),
         inputs=inputs or [],
         executor=executor,
         workers=workers,
@@ -74,6 +82,21 @@ def start_run(
 def finish_run(session: Session, run: Run, status: RunStatus = "finished") -> None:
     run.status = status
     run.finished_at = utcnow()
+
+
+def interrupt_orphaned_runs(session: Session) -> list[Run]:
+    """Mark ``interrupted`` every run left queued or running by a process that is gone (killed, or
+    its machine restarted), so no run stays ``running`` after its process died; the runs marked."""
+    unfinished = session.scalars(select(Run).where(Run.status.in_(UNFINISHED)).order_by(Run.id))
+    orphaned = [run for run in unfinished if not is_running(run.owner)]
+    for run in orphaned:
+        finish_run(session, run, "interrupted")
+    return orphaned
+
+
+def recent_runs(session: Session, limit: int) -> list[Run]:
+    """The ``limit`` latest runs, latest first."""
+    return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
 
 
 # -- documents and extractions -----------------------------------------------------------------
@@ -308,7 +331,8 @@ def check_neighbouring_years(session: Session, document: Document) -> None:
     _recheck_cross_year(session, document, _record_of(session, document.agency, document.year - 1, besides=document))
     following = _record_of(session, document.agency, document.year + 1, besides=document)
     if following is not None and _recheck_cross_year(session, following, document):
-        following.version += 1
+        # Incremented in the UPDATE itself, so a reviewer's claim at the same moment is never undone.
+        following.version = Document.version + 1
 
 
 def refresh_review_status(session: Session, document: Document) -> None:
@@ -478,7 +502,16 @@ def correct(
 
 
 def add_user(session: Session, username: str, password_hash: str, role: str = "reviewer") -> User:
-    """A new account; hashing the password is the caller's (the web app's) business."""
+    """A new account; hashing the password is the caller's (the web app's) business.
+
+    A user name is typed to log in: one to as many printable characters as the
+    store keeps, with no space or tab at either end (else :class:`BadUsername`).
+    """
+    limit = User.__table__.c.username.type.length
+    if not (0 < len(username) <= limit and username.isprintable() and username == username.strip()):
+        raise BadUsername(
+            f"the user name {username!r} cannot be typed to log in: 1 to {limit} printable characters, no space at either end"
+        )
     user = User(username=username, password_hash=password_hash, role=role)
     session.add(user)
     session.flush()
@@ -487,3 +520,7 @@ def add_user(session: Session, username: str, password_hash: str, role: str = "r
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from gxllm import strict_json
 from gxllm.console import fail_line
-from gxllm.errors import GxllmError, UnreadableInput
+from gxllm.errors import GxllmError, UnreadableInput, one_line
 from gxllm.record import Evidence, Flag, Record
 from gxllm.validate import validate
 
@@ -23,13 +24,16 @@ _CELLS_SHOWN = 3
 _SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
 
 
+_EVIDENCE = TypeAdapter(dict[str, Evidence])
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = strict_json.loads(path.read_bytes())
     except OSError as error:
         raise UnreadableInput(f"cannot read: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UnreadableInput(f"not JSON: {error}") from None
+    except ValueError as error:
+        raise UnreadableInput(f"not JSON: {one_line(error)}") from None
     if not isinstance(data, dict):
         raise UnreadableInput("not a record: the JSON is not an object")
     return data
@@ -46,12 +50,22 @@ def record_from_json(data: dict[str, Any]) -> tuple[Record, dict[str, Evidence],
     raw = {key: value for key, value in data.items() if key in Record.model_fields}
     try:
         record = Record.model_validate(raw)
-        evidence = {key: Evidence.model_validate(value) for key, value in (data.get("evidence") or {}).items()}
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "record"
-        raise UnreadableInput(f"does not match docs/record.md at {where}: {first['msg']}") from None
+        raise _mismatch(error, "record") from None
+    try:
+        evidence = _EVIDENCE.validate_python(data.get("evidence") or {})
+    except ValidationError as error:
+        raise _mismatch(error, "evidence") from None
     return record, evidence, raw
+
+
+def _mismatch(error: ValidationError, part: str) -> UnreadableInput:
+    """The first thing wrong, named by where it is: ``section3.new.total``, ``evidence.KEY.page``
+    (``record`` or ``evidence`` when the whole part is wrong)."""
+    first = error.errors()[0]
+    path = [str(step) for step in first["loc"]]
+    where = ".".join(path if part == "record" and path else [part, *path])
+    return UnreadableInput(f"does not match docs/record.md at {where}: {first['msg']}")
 
 
 def _or_exit(path: Path, load: Callable[[Path], T]) -> T:

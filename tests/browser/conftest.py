@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.live_server import live_server
 from tests.service_reports import PASSWORD, ReviewStore, copy_store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,13 +18,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-_START_TIMEOUT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -49,31 +38,9 @@ def served(filled_store: ReviewStore, tmp_path: Path) -> Iterator[tuple[str, Rev
     """``gxllm serve`` on a free port over a fresh copy of the flagged store; yields its base URL and the store.
 
     ``filled_store`` comes from tests.service_fixtures, which the test modules load as a plugin."""
-    folder = tmp_path
-    store = copy_store(filled_store, folder)
-    port = _free_port()
-    log = (folder / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gxllm.cli", "serve", "--db", store.url, "--port", str(port), "--uploads", str(folder / "uploads")],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + _START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gxllm serve did not start:\n{(folder / 'serve.log').read_text()}")
-            time.sleep(0.2)
+    store = copy_store(filled_store, tmp_path)
+    with live_server(store.url, tmp_path) as (base, _server):
         yield base, store
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="session")
