@@ -33,9 +33,8 @@ from gxllm.template import TEMPLATES
 from gxllm.validate import validate
 from tests.service_reports import PASSWORD, ReviewStore
 from tests.test_record_doc import _table
-from tests.test_store import postgres_server, store_url  # noqa: F401  (SQLite and PostgreSQL stores)
 
-pytest_plugins = ["tests.service_fixtures"]
+pytest_plugins = ["tests.service_fixtures", "tests.store_fixtures"]
 
 STATIC = Path(__file__).resolve().parent.parent / "gxllm" / "service" / "static"
 QUEUE = "/"
@@ -66,7 +65,7 @@ def _records() -> list[Record]:
 
 
 @pytest.fixture
-def filled(store_url: str) -> Iterator[tuple[object, list[Record]]]:  # noqa: F811
+def filled(store_url: str) -> Iterator[tuple[object, list[Record]]]:
     """The store with the reports above, one source flag dismissed; its session factory and the records by id order."""
     sessions = open_store(store_url)
     records = _records()

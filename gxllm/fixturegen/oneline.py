@@ -10,7 +10,7 @@ every sum disagree.
 
 from __future__ import annotations
 
-from gxllm.fixturegen.grid import SECTIONS, Grid, grid
+from gxllm.fixturegen.grid import SECTIONS, Grid
 from gxllm.fixturegen.repeats import gold_the_sums_allow, printed_lines
 from gxllm.record import Number, Record
 

@@ -21,7 +21,7 @@ import logging
 import re
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ValidationInfo, model_validator
 
 from gxllm.document import NormalizedText, Segmented
 from gxllm.llm.client import LlmClient
