@@ -44,7 +44,7 @@ _NO_ANSWER = (AnswerRejected, AnswerTimeout)
 # Items are shown to the model by their opening words only: enough to tell a
 # problem from a remedy, and it keeps long sections cheap.
 _ITEM_PREVIEW = 60
-_KIND_LABEL = {"heading": "标题", "lead_in": "引导语", "sentence": "句"}
+_KIND_LABEL = {"heading": "标题", "lead_in": "引导语", "closing": "结束语", "sentence": "句"}
 
 
 def _context(info: ValidationInfo) -> dict[str, Any]:

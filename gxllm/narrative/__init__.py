@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field
 from gxllm.document import Segmented
 from gxllm.narrative.clauses import Clause, candidate_clauses
 from gxllm.narrative.fee import read_fee
-from gxllm.narrative.themes import split_themes
+from gxllm.narrative.lists import ListName, split_lists
+from gxllm.narrative.table import table_lists
 from gxllm.record import Evidence, Fee
 
-__all__ = ["Clause", "Narrative", "candidate_clauses", "extract_narrative"]
+__all__ = ["Clause", "Narrative", "candidate_clauses", "extract_narrative", "fifth_lists"]
 
 
 class Narrative(BaseModel):
@@ -24,6 +25,11 @@ class Narrative(BaseModel):
     remedies: list[str] = Field(default_factory=list)
     fee: Fee = Field(default_factory=Fee)
     evidence: dict[str, Evidence] = Field(default_factory=dict)
+
+
+def fifth_lists(body: str, offset: int) -> dict[ListName, list[Clause]]:
+    """Section 五's items by list: from its table when it is printed as one, else from its prose."""
+    return table_lists(body, offset) or split_lists(candidate_clauses(body, offset))
 
 
 def extract_narrative(segmented: Segmented) -> Narrative:
@@ -36,12 +42,12 @@ def extract_narrative(segmented: Segmented) -> Narrative:
         narrative.evidence["problems"] = Evidence(method="rule", note=missing)
         narrative.evidence["remedies"] = Evidence(method="rule", note=missing)
         return narrative
-    themes = split_themes(candidate_clauses(segmented.body(5), fifth.start))
-    for theme, items in themes.items():
-        getattr(narrative, theme).extend(item.text for item in items)
+    lists = fifth_lists(segmented.body(5), fifth.start)
+    for name, items in lists.items():
+        getattr(narrative, name).extend(item.text for item in items)
         for i, item in enumerate(items):
             note = f"listed as {item.marker}" if item.marker else None
-            narrative.evidence[f"{theme}.{i}"] = segmented.text.evidence(item.start, item.end, method="rule", note=note)
+            narrative.evidence[f"{name}.{i}"] = segmented.text.evidence(item.start, item.end, method="rule", note=note)
         if not items:
-            narrative.evidence[theme] = Evidence(method="rule", note=f"no {theme} found in section 五")
+            narrative.evidence[name] = Evidence(method="rule", note=f"no {name} found in section 五")
     return narrative

@@ -16,7 +16,8 @@ from gxllm.document import NormalizedText, Segmented
 from gxllm.narrative.clauses import Clause, sentences, source_span
 from gxllm.record import Evidence, Fee
 
-_TOPIC = re.compile(r"信息处理费|收取|收费|缴费|免费")
+# 信息处理费, 信息公开处理费用, 信息费, or a charge; "免费赠阅" of a gazette is not about requests.
+_TOPIC = re.compile(r"处理费|信息费|收取|收费|缴费")
 _TABLE_LABEL = re.compile(r"逾期未按收费通知|行政事业性收费|本年收费金额")
 # 未收取, 没有…收费, 均未收取, 免收, 不存在收取…: nothing was charged.
 _NEGATION = re.compile(

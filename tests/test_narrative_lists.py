@@ -7,6 +7,7 @@ import re
 import pytest
 
 from gxllm.narrative import extract_narrative
+from gxllm.narrative.lists import list_announced
 from tests.report_text import segmented
 
 
@@ -45,6 +46,18 @@ STYLES = {
         "针对上述问题，我局将采取以下措施：一是加大宣传力度；二是加强培训力度。"
     ),
     "year and subject opening the remedies": "公开意识不强；队伍建设薄弱。2025年，我局将加大宣传力度；加强培训力度。",
+    "one paragraph turning at 对此": "但还存在不足。如公开意识不强，队伍建设薄弱等。对此，加大宣传力度；加强培训力度。",
+    "cue and colon, then sentences joined by 同时": (
+        "工作仍有差距，主要表现为：公开意识不强，队伍建设薄弱等。\n下一步，我局将加大宣传力度。同时，加强培训力度。"
+    ),
+    "numbered sub-headings with full stops": "（一）存在的主要问题。\n一是公开意识不强；\n二是队伍建设薄弱。\n（二）下一步改进措施。\n一是加大宣传力度；二是加强培训力度。",
+    "remedies first, under a heading naming last year's problems": (
+        "（一）上年工作中存在问题的改进情况\n一是加大宣传力度。\n二是加强培训力度。\n（二）本年工作中存在的主要问题\n一是公开意识不强。\n二是队伍建设薄弱。"
+    ),
+    "a table with a column per list": "序号\t存在的主要问题\t改进措施\n1\t公开意识不强。\t加大宣传力度。\n2\t队伍建设薄弱。\t加强培训力度。",
+    "a table with a row per list": (
+        "| 存在问题 | 一是公开意识不强；二是队伍建设薄弱。 |\n|---|---|\n| 改进措施 | 一是加大宣传力度；二是加强培训力度。 |"
+    ),
 }
 
 
@@ -79,3 +92,17 @@ def test_missing_section_five_is_noted():
     narrative = extract_narrative(segmented(text))
     assert (narrative.problems, narrative.remedies) == ([], [])
     assert "not found" in (narrative.evidence["remedies"].note or "")
+
+
+@pytest.mark.parametrize(
+    ("heading", "announced"),
+    [
+        ("存在的主要问题", "problems"),
+        ("工作中存在的主要问题和困难", "problems"),
+        ("2024年工作中存在问题的改进情况", "remedies"),
+        ("下一步工作计划", "remedies"),
+        ("整改措施", "remedies"),
+    ],
+)
+def test_a_subheading_announces_the_list_it_names_last(heading, announced):
+    assert list_announced(heading) == announced
