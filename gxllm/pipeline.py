@@ -128,5 +128,11 @@ def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool
         path=str(path), sha256=document.sha256, kind=document.kind, encoding=document.encoding, pages=document.pages
     )
     return Extraction(
-        record=record, evidence=evidence, flags=flags, source=source, timings=timings, text=normalized.text
+        record=record,
+        themes=narrative.themes,
+        evidence=evidence,
+        flags=flags,
+        source=source,
+        timings=timings,
+        text=normalized.text,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gxllm.evaluate import evaluate
 from gxllm.evaluate.metrics import score_items
 from gxllm.pipeline import extract
 from gxllm.record import Extraction
@@ -51,3 +52,10 @@ def test_every_item_is_a_span_of_the_source(source):
         for i, item in enumerate(getattr(extraction.record, name)):
             start, end = extraction.evidence[f"{name}.{i}"].span
             assert re.sub(r"\s*\n\s*", "", extraction.text[start:end]) == item
+
+
+def test_the_narrative_bars_of_issue_13_hold_with_no_model():
+    summary = evaluate(REAL, use_llm=False, perturb=0).summary
+    assert summary.problems.f1 >= 0.9 and summary.remedies.f1 >= 0.9
+    assert summary.fields["fee.charged"].share == 1.0
+    assert summary.themes.items == 96 and summary.themes.accuracy >= 0.9, summary.themes

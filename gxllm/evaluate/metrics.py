@@ -232,6 +232,78 @@ def score_items(gold: list[str], predicted: list[str]) -> ItemScore:
     return ItemScore(matched=len(match_items(gold, predicted)), gold=len(gold), predicted=len(predicted))
 
 
+# ---------------------------------------------------------------- themes
+
+
+class ThemeScore(BaseModel):
+    """Themes of the gold items that were matched to a predicted item (as for narrative F1).
+
+    An item's themes are a set with a main theme (the first). ``agreed`` is the
+    headline: both main themes are recognised, the predicted main theme being
+    one of the gold's themes and the gold's main one of the predicted. Themes
+    are a judgement, and annotators order secondary themes as freely as
+    readers do; this asks that neither side missed what the item is about.
+    ``main_right`` (the same main theme) and ``same_set`` (the same themes)
+    are the strict figures; ``labels_*`` count (item, theme) pairs.
+    """
+
+    items: int = 0
+    agreed: int = 0
+    main_right: int = 0
+    same_set: int = 0
+    labels_right: int = 0
+    labels_gold: int = 0
+    labels_predicted: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float | None:
+        return _share(self.agreed, self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def main_accuracy(self) -> float | None:
+        return _share(self.main_right, self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def set_accuracy(self) -> float | None:
+        return _share(self.same_set, self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label_precision(self) -> float | None:
+        return _share(self.labels_right, self.labels_predicted)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label_recall(self) -> float | None:
+        return _share(self.labels_right, self.labels_gold)
+
+    def __add__(self, other: ThemeScore) -> ThemeScore:
+        counts = type(self).model_fields
+        return ThemeScore(**{name: getattr(self, name) + getattr(other, name) for name in counts})
+
+
+def score_themes(
+    gold: list[str], gold_themes: list[list[str]], predicted: list[str], predicted_themes: list[list[str]]
+) -> ThemeScore:
+    """The themes of each gold item against those of the predicted item matched to it."""
+    score = ThemeScore()
+    for gi, pi, _ in match_items(gold, predicted):
+        want, got = gold_themes[gi], predicted_themes[pi] if pi < len(predicted_themes) else []
+        score += ThemeScore(
+            items=1,
+            agreed=int(bool(got) and got[0] in want and want[0] in got),
+            main_right=int(bool(got) and got[0] == want[0]),
+            same_set=int(set(got) == set(want)),
+            labels_right=len(set(got) & set(want)),
+            labels_gold=len(set(want)),
+            labels_predicted=len(set(got)),
+        )
+    return score
+
+
 # ---------------------------------------------------------------- flags
 
 

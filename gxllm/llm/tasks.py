@@ -27,8 +27,9 @@ from gxllm.document import NormalizedText, Segmented
 from gxllm.llm.client import LlmClient
 from gxllm.llm.errors import AnswerRejected, AnswerTimeout
 from gxllm.llm.prompts import load_prompt
-from gxllm.narrative import Narrative
+from gxllm.narrative import Narrative, add_item, item_evidence
 from gxllm.narrative.clauses import Clause, candidate_clauses, sentences, source_span
+from gxllm.narrative.lists import ListName
 from gxllm.record import Evidence, Fee, Number
 from gxllm.tables.reader import RowSpan
 from gxllm.tables.tokens import Kind, Token, tokenize
@@ -145,26 +146,25 @@ def refine_narrative(segmented: Segmented, baseline: Narrative, llm: LlmClient) 
 
     What the model cannot answer validly keeps the baseline's reading.
     """
-    problems, remedies, evidence = baseline.problems, baseline.remedies, dict(baseline.evidence)
-    themes = _choose_themes(segmented, llm)
-    if themes is not None:
-        problems, remedies = [c.text for c in themes["problems"]], [c.text for c in themes["remedies"]]
-        evidence = {k: v for k, v in evidence.items() if not k.startswith(("problems", "remedies"))}
-        for theme, chosen in themes.items():
-            for i, clause in enumerate(chosen):
+    narrative = baseline.model_copy(deep=True)
+    lists = _choose_themes(segmented, llm)
+    if lists is not None:
+        kept = {k: v for k, v in baseline.evidence.items() if not k.startswith(("problems", "remedies", "themes."))}
+        narrative = Narrative(fee=baseline.fee, evidence=kept)
+        for name, chosen in lists.items():
+            for clause in chosen:
                 note = _note(llm, "chosen among the clauses of section 五")
-                evidence[f"{theme}.{i}"] = segmented.text.evidence(clause.start, clause.end, method="model", note=note)
+                add_item(narrative, name, clause, item_evidence(clause, segmented.text, "model", note), segmented.text)
             if not chosen:
-                evidence[theme] = Evidence(method="model", note=_note(llm, f"no {theme} found in section 五"))
-    fee = baseline.fee
+                narrative.evidence[name] = Evidence(method="model", note=_note(llm, f"no {name} found in section 五"))
     fee_reading = _choose_fee(segmented, llm)
     if fee_reading is not None:
-        fee, fee_evidence = fee_reading
-        evidence = {k: v for k, v in evidence.items() if not k.startswith("fee.")} | fee_evidence
-    return Narrative(problems=problems, remedies=remedies, fee=fee, evidence=evidence)
+        narrative.fee, fee_evidence = fee_reading
+        narrative.evidence = {k: v for k, v in narrative.evidence.items() if not k.startswith("fee.")} | fee_evidence
+    return narrative
 
 
-def _choose_themes(segmented: Segmented, llm: LlmClient) -> dict[str, list[Clause]] | None:
+def _choose_themes(segmented: Segmented, llm: LlmClient) -> dict[ListName, list[Clause]] | None:
     fifth = segmented.sections.get(5)
     if fifth is None:
         return None
