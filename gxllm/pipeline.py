@@ -60,10 +60,12 @@ def language_model(settings: Settings) -> LlmClient | None:
 
 
 def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narrative, llm: LlmClient) -> Narrative:
-    """What the model adds: narrative chosen among the source's clauses, metadata
-    the rules left missing, and cells the rules could not read. Every answer is
-    checked against the source before it is taken."""
-    from gxllm.llm.tasks import read_rows_with_model, refine_narrative, resolve_metadata
+    """What the model adds where the rules were unsure: metadata the rules left
+    missing, a reading of table rows their sums left in doubt, and the narrative's
+    missing lists, themes and fee. Every answer is checked against the source
+    before it is taken; nothing the rules read is taken away."""
+    from gxllm.llm.narrative import add_to_narrative
+    from gxllm.llm.tasks import read_tables_with_model, resolve_metadata
 
     record, evidence = tables.record, tables.evidence
     if record.agency is None or record.year is None:
@@ -79,11 +81,11 @@ def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narra
                     setattr(record, field, getattr(metadata, field))
                     evidence[field] = metadata.evidence[field]
     if tables.unsettled and segmented.template is not None:
-        for path, cell in read_rows_with_model(segmented.text, segmented.template, tables.unsettled, llm).items():
+        for path, cell in read_tables_with_model(segmented.text, segmented.template, tables.unsettled, llm).items():
             if record.cell(path) is None:
                 record.set_cell(path, cell.value)
                 evidence[path] = cell.evidence
-    return refine_narrative(segmented, narrative, llm)
+    return add_to_narrative(segmented, narrative, llm)
 
 
 def _check_is_report(segmented: Segmented) -> None:

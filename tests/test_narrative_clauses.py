@@ -12,6 +12,7 @@ from gxllm.narrative.clauses import (
     marker_order,
     sentences,
     source_span,
+    spans_at_every_grain,
 )
 
 
@@ -283,3 +284,19 @@ def test_a_list_printed_inline_inside_an_item_stays_in_that_item():
 
 def test_a_section_number_left_alone_at_the_end_is_not_an_item():
     assert items("一是加大宣传力度。\n六、") == ["加大宣传力度"]
+
+
+def test_spans_at_every_grain_are_sentences_clauses_and_items_once_each():
+    text = nfkc("（一）存在问题\n公开内容不够全面，解读不够深入；栏目更新不及时。\n下一步将加强培训。")
+    spans = spans_at_every_grain(text, offset=10)
+    assert [c.text for c in spans] == [
+        "公开内容不够全面,解读不够深入;栏目更新不及时",
+        "公开内容不够全面,解读不够深入",
+        "公开内容不够全面",
+        "解读不够深入",
+        "栏目更新不及时",
+        "下一步将加强培训",
+        "加强培训",
+    ]
+    source = " " * 10 + text
+    assert all(without_breaks(source[c.start : c.end]) == nfkc(c.text) for c in spans)

@@ -36,21 +36,19 @@ def test_without_a_model_the_ambiguous_cells_stay_null(ambiguous_report):
 
 
 def test_the_model_reads_the_rows_the_rules_left_and_its_cells_are_marked(ambiguous_report, monkeypatch):
-    runtime = ScriptedRuntime(
-        '{"cells": [1, 12, 0, 0, 13]}',  # section 四, 行政复议
-        AnswerTimeout("narrative: too slow"),  # the rules' narrative stands
-        AnswerTimeout("fee: too slow"),
-    )
+    runtime = ScriptedRuntime('{"choices": {"1": "A"}}', AnswerTimeout("too slow"))  # section 四, 行政复议; the narrative
     llm = LlmClient(runtime, cache=None, max_retries=0)
     monkeypatch.setattr(pipeline, "language_model", lambda settings: llm)
     extraction = pipeline.extract(ambiguous_report, settings=Settings())
     record, evidence = extraction.record, extraction.evidence
+    # The table's question named the row, showed its text and the readings its sums allow.
+    question = runtime.seen[0][-1]["content"]
+    assert "第1行 “行政复议”" in question and "112" in question
+    assert "A: 1 12 0 0 13" in question and "B: 11 2 0 0 13" in question
     assert (record.cell("section4.review.upheld"), record.cell("section4.review.corrected")) == (1, 12)
     upheld = evidence["section4.review.upheld"]
     assert upheld.method == "model" and upheld.token == "1"
     assert extraction.text[upheld.span[0] : upheld.span[1]] == "1"
-    # The rows' first question named the row and showed its text.
-    assert "行政复议" in runtime.seen[0][-1]["content"] and "112" in runtime.seen[0][-1]["content"]
     assert record.problems == ["公开意识不强"] and record.remedies == ["加强培训"]
     assert not [f for f in extraction.flags if f.rule == "GROUNDING"]
 

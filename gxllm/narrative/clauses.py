@@ -368,6 +368,33 @@ def sentences(text: str, offset: int = 0) -> list[Clause]:
     return builder.clauses
 
 
+def spans_at_every_grain(text: str, offset: int = 0) -> list[Clause]:
+    """Every span an item of ``text`` could be: each sentence (headings left out), each of
+    its ;-clauses and ,-clauses, and each item :func:`candidate_clauses` cuts; once each,
+    in text order, a span before the spans inside it."""
+    joined = _join(text)
+    builder = _Builder(joined, offset)
+    for unit in _units(joined, split_lists=False):
+        if unit.heading or unit.start in joined.titles:
+            continue
+        builder.add(unit.content_start, unit.end, "sentence")
+        for start, end in _pieces(joined.text, unit.content_start, unit.end, _SEMICOLON) or [(unit.content_start, unit.end)]:
+            builder.add(start, end, "sentence")
+            for comma_start, comma_end in _pieces(joined.text, start, end, _COMMA):
+                builder.add(comma_start, comma_end, "sentence")
+    spans = {(c.start, c.end): c for c in builder.clauses}
+    for item in candidate_clauses(text, offset):
+        if item.kind == "item":
+            spans.setdefault((item.start, item.end), item)
+    return sorted(spans.values(), key=lambda c: (c.start, -c.end))
+
+
+def _pieces(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans ``separator`` cuts ``text[start:end]`` into; none when it does not cut it."""
+    cuts = [m.start() for m in separator.finditer(text, start, end)]
+    return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True)) if cuts else []
+
+
 def candidate_clauses(text: str, offset: int = 0) -> list[Clause]:
     """The headings, lead-ins, items and closings of a section, in order.
 
@@ -518,13 +545,12 @@ def _add_items(builder: _Builder, start: int, end: int, *, by_comma: bool) -> No
 
     A 等 closing a list of several is the list's, not its last item's.
     """
-    text = builder.joined.text[start:end]
-    pieces = (_SEMICOLON if _SEMICOLON.search(text) or not by_comma else _COMMA).split(text)
-    position = start
-    for number, piece in enumerate(pieces, start=1):
-        closing = _CLOSING_DENG.search(piece.rstrip(_EDGE_PUNCT)) if number == len(pieces) > 1 else None
-        builder.add(position, position + (closing.start() if closing else len(piece)), "item")
-        position += len(piece) + 1
+    text = builder.joined.text
+    separator = _SEMICOLON if _SEMICOLON.search(text, start, end) or not by_comma else _COMMA
+    pieces = _pieces(text, start, end, separator) or [(start, end)]
+    for number, (piece_start, piece_end) in enumerate(pieces, start=1):
+        closing = _CLOSING_DENG.search(text[piece_start:piece_end].rstrip(_EDGE_PUNCT)) if number == len(pieces) > 1 else None
+        builder.add(piece_start, piece_start + closing.start() if closing else piece_end, "item")
 
 
 def source_span(clause: Clause, source: str, start: int, end: int) -> tuple[int, int]:
