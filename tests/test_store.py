@@ -274,14 +274,17 @@ def test_two_reviewers_from_the_same_version_cannot_both_write(store_url: str, s
 
 def _year_before(extraction: Extraction, *, other_column_off_by: int) -> Extraction:
     """The same agency's report of the year before, whose 结转下年度 equals this
-    year's 上年结转 except in the ``other`` column (off by ``other_column_off_by``)."""
+    year's 上年结转 except in the ``other`` column (off by ``other_column_off_by``),
+    and whose section 五 this year's neither repeats nor answers."""
     record = extraction.record.model_copy(deep=True)
     record.year = extraction.record.year - 1  # type: ignore[operator]
+    record.problems, record.remedies = ["基层政务公开标准化有待推进"], ["推进基层政务公开标准化"]
     for column in ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"):
         carried = extraction.record.cell(f"section3.carried_over.{column}")
         record.set_cell(f"section3.carried_forward.{column}", carried + (other_column_off_by if column == "other" else 0))
     source = extraction.source.model_copy(update={"sha256": "0" * 64, "path": "last-year.txt"})
-    return extraction.model_copy(update={"record": record, "source": source, "flags": []})
+    themes = {"problems": [["基层政务公开"]], "remedies": [["基层政务公开"]]}
+    return extraction.model_copy(update={"record": record, "themes": themes, "source": source, "flags": []})
 
 
 def _cross_year_cells(session, sha256: str) -> list[list[str]]:
@@ -323,6 +326,27 @@ def test_a_correction_of_last_year_settles_this_years_cross_year_flag(store_url:
     with sessions() as session:
         assert _cross_year_cells(session, seed_extraction.source.sha256) == []
         assert find_document(session, seed_extraction.source.sha256).review_status == "clean"
+
+
+@pytest.mark.parametrize("last_year_first", [True, False], ids=["last-year-first", "this-year-first"])
+def test_what_repeats_from_last_year_is_flagged_in_the_store_whichever_year_arrives_first(
+    store_url: str, last_year_first: bool
+) -> None:
+    """三明市 2022 and 2023, real reports of consecutive years: 2023 names a problem 2022 promised to fix."""
+    from gxllm.pipeline import read_normalized
+
+    real = SEED.parent.parent / "real"
+    reports = [real / "sanming-gov-2022.txt", real / "sanming-gov-2023.txt"]
+    sessions = open_store(store_url)
+    for path in reports if last_year_first else reports[::-1]:
+        with sessions.begin() as session:
+            store_extraction(session, extract(path, use_llm=False), path=str(path), text=read_normalized(path).text)
+    with sessions() as session:
+        by_year = {d.year: d for d in session.scalars(select(Document))}
+        repeats = [(f.rule, f.severity, f.cells) for f in by_year[2023].current_version.flags if f.rule != "CROSS_YEAR"]
+        assert repeats == [("REMEDY_NOT_EFFECTIVE", "info", ["problems.2"])]
+        assert not [f for f in by_year[2022].current_version.flags if f.rule == "REMEDY_NOT_EFFECTIVE"]
+        assert by_year[2023].review_status == "open"
 
 
 def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: str, seed_extraction: Extraction) -> None:

@@ -6,14 +6,14 @@ every figure can be checked by hand on a tiny example.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from difflib import SequenceMatcher
 from typing import Any
 
 from pydantic import BaseModel, computed_field
 
+from gxllm.narrative.similarity import compact, normalise_item, similarity
 from gxllm.record import Flag, Number, Record
+
+__all__ = ["normalise_item", "similarity"]  # used here, and where items are compared
 
 FIELDS = ("agency", "year", "template", "fee.charged")
 MATCH_THRESHOLD = 0.6
@@ -148,10 +148,6 @@ class FieldResult(BaseModel):
     correct: bool
 
 
-def _compact(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def same_agency(gold: str | None, predicted: str | None) -> bool:
     """Agencies match when, after NFKC and whitespace removal, one contains the other.
 
@@ -160,7 +156,7 @@ def same_agency(gold: str | None, predicted: str | None) -> bool:
     """
     if gold is None or predicted is None:
         return gold is predicted
-    gold, predicted = _compact(gold), _compact(predicted)
+    gold, predicted = compact(gold), compact(predicted)
     return bool(gold) and bool(predicted) and (gold in predicted or predicted in gold)
 
 
@@ -188,22 +184,6 @@ def compare_fields(gold: Record, predicted: Record | None) -> dict[str, FieldRes
 
 
 # ---------------------------------------------------------------- narrative
-
-# Item markers at the start of an item: 一是 / 二是, （一） / (1), 1. / 1、 / 一、
-_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)"
-)
-
-
-def normalise_item(text: str) -> str:
-    """An item as compared: NFKC, no whitespace, no leading list marker, no punctuation."""
-    text = _MARKER.sub("", _compact(text))
-    return "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
-
-
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, normalise_item(a), normalise_item(b)).ratio()
-
 
 def match_items(gold: list[str], predicted: list[str]) -> list[tuple[int, int, float]]:
     """One-to-one pairs (gold index, predicted index, similarity), greedily from the most similar down.

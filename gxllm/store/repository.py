@@ -29,7 +29,7 @@ from gxllm.store.models import (
     User,
     utcnow,
 )
-from gxllm.validate import cross_year_flags, validate
+from gxllm.validate import CROSS_YEAR_RULES, cross_year_flags, validate
 
 # Decisions that settle a flag for good; a correction instead makes a new version, re-validated.
 CLOSING_DECISIONS = ("confirmed_source", "dismissed")
@@ -267,7 +267,7 @@ def _record_of(session: Session, agency: str, year: int, *, besides: Document) -
 
 
 def _recheck_cross_year(session: Session, document: Document, previous: Document | None) -> bool:
-    """Make the CROSS_YEAR flags of ``document``'s record those against ``previous``'s record;
+    """Make the cross-year flags (CROSS_YEAR_RULES) of ``document``'s record those against ``previous``'s record;
     whether they changed. Flags kept keep their decisions (decisions follow fingerprints)."""
     version = document.current_version
     assert version is not None
@@ -280,8 +280,8 @@ def _recheck_cross_year(session: Session, document: Document, previous: Document
             source_text=document.text,
         )
     wanted = {flag.fingerprint for flag in flags}
-    stale = [row for row in version.flags if row.rule == "CROSS_YEAR" and row.fingerprint not in wanted]
-    have = {row.fingerprint for row in version.flags if row.rule == "CROSS_YEAR"}
+    stale = [row for row in version.flags if row.rule in CROSS_YEAR_RULES and row.fingerprint not in wanted]
+    have = {row.fingerprint for row in version.flags if row.rule in CROSS_YEAR_RULES}
     new = [flag for flag in flags if flag.fingerprint not in have]
     for row in stale:
         version.flags.remove(row)
@@ -296,7 +296,7 @@ def _recheck_cross_year(session: Session, document: Document, previous: Document
 
 
 def check_neighbouring_years(session: Session, document: Document) -> None:
-    """CROSS_YEAR between ``document``'s current record and the same agency's
+    """CROSS_YEAR_RULES between ``document``'s current record and the same agency's
     records of the year before and the year after, whichever arrived first.
 
     A record the next year's check changes is a change to that document: its
