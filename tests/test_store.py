@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -35,14 +36,16 @@ from gxllm.store import (
     done_and_failed,
     find_document,
     flag_states,
+    item_themes,
     open_flags,
     open_store,
     record_failure,
     start_run,
     store_extraction,
+    theme_counts,
     to_extraction,
 )
-from gxllm.store.engine import alembic_config, make_engine
+from gxllm.store.engine import alembic_config, make_engine, upgrade
 from gxllm.validate import validate
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "lianyun-gov-2024.txt"
@@ -131,8 +134,63 @@ def test_migrations_create_the_models_schema_and_nothing_else(store_url: str) ->
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() if "sqlite" in store_url else "wal"
     engine.dispose()
-    assert version == "0001"
+    assert version == "0002_item_themes"
     assert journal == "wal"
+
+
+def test_item_themes_are_stored_kept_by_a_correction_and_counted_across_the_store(
+    store_url: str, seed_extraction: Extraction
+) -> None:
+    sessions = open_store(store_url)
+    last_year = _year_before(seed_extraction, other_column_off_by=0)
+    with sessions.begin() as session:
+        for extraction in (seed_extraction, last_year):
+            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
+        alice = add_user(session, "alice", "hash-a")
+    with sessions.begin() as session:
+        document = find_document(session, seed_extraction.source.sha256)
+        assert to_extraction(document.current_version).themes == seed_extraction.themes
+        correct(session, document.id, expected_version=document.version, cell="section3.new.total", value=68, reviewer=alice)
+    with sessions() as session:
+        document = find_document(session, seed_extraction.source.sha256)
+        assert document.current_version.number == 2
+        assert to_extraction(document.current_version).themes == seed_extraction.themes
+        counts = {(c.list_name, c.theme): (c.items, c.main, c.documents) for c in theme_counts(session)}
+    # Counted over current records only: the seed's correction, not its first version, and last year's record.
+    expected: dict[tuple[str, str], list[int]] = {}
+    for extraction in (seed_extraction, last_year):
+        for name, items in extraction.themes.items():
+            for themes in items:
+                for rank, theme in enumerate(themes):
+                    count = expected.setdefault((name, theme), [0, 0, 0])
+                    count[0] += 1
+                    count[1] += rank == 0
+    for extraction in (seed_extraction, last_year):
+        for key in {(name, theme) for name, items in extraction.themes.items() for themes in items for theme in themes}:
+            expected[key][2] += 1
+    assert counts == {key: tuple(value) for key, value in expected.items()}
+    assert counts[("problems", "基层政务公开")] == (1, 1, 1)
+
+
+def test_the_themes_migration_reads_the_themes_of_records_stored_before(tmp_path: Path, seed_extraction: Extraction) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    record = json.dumps(seed_extraction.record.to_json(), ensure_ascii=False)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO documents (id, sha256, first_seen_at, updated_at, review_status, version)"
+            " VALUES (1, 'a', '2026-01-01', '2026-01-01', 'clean', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO record_versions (id, document_id, number, kind, record, evidence, source, timings, created_at)"
+            " VALUES (1, 1, 1, 'extraction', ?, '{}', '{}', '{}', '2026-01-01')",
+            (record,),
+        )
+    engine.dispose()
+    sessions = open_store(url)
+    with sessions() as session:
+        assert item_themes(session.get(RecordVersion, 1)) == seed_extraction.themes
 
 
 def test_an_extraction_is_stored_once_with_its_flags_and_paths(store_url: str, seed_extraction: Extraction) -> None:
@@ -334,6 +392,7 @@ def test_what_repeats_from_last_year_is_flagged_in_the_store_whichever_year_arri
 ) -> None:
     """三明市 2022 and 2023, real reports of consecutive years: 2023 names a problem 2022 promised to fix."""
     from gxllm.pipeline import read_normalized
+    from gxllm.service.queue import QueueFilters, load_queue
 
     real = SEED.parent.parent / "real"
     reports = [real / "sanming-gov-2022.txt", real / "sanming-gov-2023.txt"]
@@ -347,6 +406,10 @@ def test_what_repeats_from_last_year_is_flagged_in_the_store_whichever_year_arri
         assert repeats == [("REMEDY_NOT_EFFECTIVE", "info", ["problems.2"])]
         assert not [f for f in by_year[2022].current_version.flags if f.rule == "REMEDY_NOT_EFFECTIVE"]
         assert by_year[2023].review_status == "open"
+        # The review queue lists it under its rule.
+        queue = load_queue(session, QueueFilters(rule="REMEDY_NOT_EFFECTIVE"))
+        assert [row.record_id for row in queue.rows] == [by_year[2023].id]
+        assert "REMEDY_NOT_EFFECTIVE" in queue.rows[0].rules
 
 
 def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: str, seed_extraction: Extraction) -> None:

@@ -1,4 +1,5 @@
-"""The three export formats: JSONL (records with flags and review), CSV (one row per cell), XLSX (a sheet per section)."""
+"""The export formats: JSONL (records with flags and review), CSV (one row per cell), narrative CSV
+(one row per problem or remedy, with its themes), XLSX (a sheet per section, and one for the narrative)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from gxllm.template import TEMPLATES
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    narrative = "narrative"
     xlsx = "xlsx"
 
 
 CSV_COLUMNS = ("document", "path", "agency", "year", "template", "section", "row", "column", "value", "flag_ids")
+NARRATIVE_COLUMNS = ("document", "path", "agency", "year", "template", "list", "index", "item", "main_theme", "themes", "flag_ids")
 SECTIONS = ("section2", "section3", "section4")
 
 
@@ -49,6 +52,7 @@ def record_json(item: ExportedRecord) -> dict[str, Any]:
     document, version = item.document, item.version
     return {
         **item.record.to_json(),
+        "themes": item.themes,
         "evidence": version.evidence,
         "flags": [
             _flag(to_flag(row), decision.decision if decision else "open", decision) for row, decision in item.flags
@@ -104,6 +108,29 @@ def write_csv(records: Iterable[ExportedRecord], out: Path) -> int:
     return count
 
 
+def _narrative_rows(item: ExportedRecord) -> Iterator[list[Any]]:
+    """One row per problem or remedy of ``item`` (NARRATIVE_COLUMNS)."""
+    record = item.record
+    for name, i, text, themes in item.items():
+        yield [
+            item.document.sha256, item.path, record.agency, record.year, record.template,
+            name, i, text, themes[0] if themes else None, ";".join(themes), " ".join(item.flag_ids(f"{name}.{i}")),
+        ]
+
+
+def write_narrative(records: Iterable[ExportedRecord], out: Path) -> int:
+    """Long form: one row per problem or remedy of each record, with its themes and the flags that name it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(NARRATIVE_COLUMNS)
+    count = 0
+    for item in records:
+        count += 1
+        writer.writerows(_narrative_rows(item))
+    write_atomically(out, buffer.getvalue())
+    return count
+
+
 def _section_columns(section: str) -> list[str]:
     """The union of both templates' column keys for ``section``, in template order."""
     keys: dict[str, None] = {}
@@ -121,6 +148,8 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
     sheets = {section: workbook.create_sheet(section) for section in SECTIONS}
     for section, sheet in sheets.items():
         sheet.append([*identity, "row", "row_label", *columns[section], "flag_ids"])
+    narrative = workbook.create_sheet("narrative")
+    narrative.append(list(NARRATIVE_COLUMNS))
     flags = workbook.create_sheet("flags")
     flags.append([*identity, "flag", "rule", "severity", "kind", "cells", "message", "status"])
     audit = workbook.create_sheet("audit")
@@ -137,6 +166,8 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
                 values = [record.cell(paths[key]) if key in paths else None for key in columns[section]]
                 row_flags = sorted({f for path in paths.values() for f in item.flag_ids(path)})
                 sheets[section].append([*ids, row.key, row.label, *values, " ".join(row_flags)])
+        for line in _narrative_rows(item):
+            narrative.append(line)
         for row, decision in item.flags:
             status = decision.decision if decision else "open"
             flags.append([*ids, row.fingerprint, row.rule, row.severity, row.kind, " ".join(row.cells), row.message, status])
@@ -156,4 +187,9 @@ def _cell(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | str) else json.dumps(value, ensure_ascii=False)
 
 
-WRITERS = {ExportFormat.jsonl: write_jsonl, ExportFormat.csv: write_csv, ExportFormat.xlsx: write_xlsx}
+WRITERS = {
+    ExportFormat.jsonl: write_jsonl,
+    ExportFormat.csv: write_csv,
+    ExportFormat.narrative: write_narrative,
+    ExportFormat.xlsx: write_xlsx,
+}

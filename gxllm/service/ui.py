@@ -167,6 +167,7 @@ def queue(
     year: Annotated[str | None, Query()] = None,
     rule: str | None = None,
     kind: str | None = None,
+    theme: str | None = None,
     status: str | None = None,
     page: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
@@ -176,6 +177,7 @@ def queue(
         year=int(year) if year and year.isdigit() else None,
         rule=rule or None,
         kind=kind or None,
+        theme=theme or None,
         status="open" if status is None else (status or None),
     )
     loaded = load_queue(session, filters, page=page)

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from gxllm.errors import GxllmError
-from gxllm.record import Evidence, Extraction, Flag, Record
+from gxllm.record import Evidence, Extraction, Flag, ItemThemes, Record
 from gxllm.store.models import (
     Decision,
     Document,
     DocumentPath,
     Failure,
     FlagRow,
+    ItemTheme,
     RecordVersion,
     ReviewDecision,
     Run,
@@ -154,6 +156,7 @@ def store_extraction(
         timings=extraction.timings,
         run_id=run.id if run else None,
         flags=_flag_rows(extraction.flags),
+        themes=_theme_rows(extraction.themes),
     )
     document.kind = extraction.source.kind
     document.pages = extraction.source.pages
@@ -202,6 +205,26 @@ def _flag_rows(flags: Iterable[Flag]) -> list[FlagRow]:
     return [FlagRow(position=i, **flag.model_dump(mode="json")) for i, flag in enumerate(flags)]
 
 
+def _theme_rows(themes: ItemThemes) -> list[ItemTheme]:
+    return [
+        ItemTheme(list_name=name, item=item, rank=rank, theme=theme)
+        for name, items in themes.items()
+        for item, names in enumerate(items)
+        for rank, theme in enumerate(names)
+    ]
+
+
+def item_themes(version: RecordVersion) -> ItemThemes:
+    """Each item's themes, main first, by list, as the extraction gave them."""
+    themes: dict[str, list[list[str]]] = {}
+    for row in version.themes:  # ordered by list, item, rank
+        items = themes.setdefault(row.list_name, [])
+        while len(items) <= row.item:
+            items.append([])
+        items[row.item].append(row.theme)
+    return themes  # type: ignore[return-value]
+
+
 def to_flag(row: FlagRow) -> Flag:
     return Flag.model_validate({name: getattr(row, name) for name in Flag.model_fields})
 
@@ -210,6 +233,7 @@ def to_extraction(version: RecordVersion) -> Extraction:
     """A stored record version as the pipeline's :class:`Extraction`."""
     return Extraction(
         record=Record.model_validate(version.record),
+        themes=item_themes(version),
         evidence={k: Evidence.model_validate(v) for k, v in version.evidence.items()},
         flags=[to_flag(row) for row in version.flags],
         source=version.source,
@@ -450,6 +474,7 @@ def correct(
         run_id=None,
         created_by_id=reviewer.id,
         flags=_flag_rows(flags),
+        themes=_theme_rows(item_themes(current)),  # a correction changes a value, never the items
     )
     session.add(version)
     session.flush()
@@ -472,6 +497,35 @@ def correct(
     refresh_review_status(session, document)
     check_neighbouring_years(session, document)
     return row
+
+
+# -- themes across the store ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    list_name: str
+    theme: str
+    items: int  # items of current records with this theme
+    main: int  # of those, items whose main theme it is
+    documents: int  # current records with such an item
+
+
+def theme_counts(session: Session) -> list[ThemeCount]:
+    """Problems and remedies by theme over every document's current record, most items first."""
+    query = (
+        select(
+            ItemTheme.list_name,
+            ItemTheme.theme,
+            func.count(ItemTheme.id),
+            func.sum(case((ItemTheme.rank == 0, 1), else_=0)),
+            func.count(func.distinct(Document.id)),
+        )
+        .join(Document, ItemTheme.record_version_id == Document.current_version_id)
+        .group_by(ItemTheme.list_name, ItemTheme.theme)
+        .order_by(ItemTheme.list_name, func.count(ItemTheme.id).desc(), ItemTheme.theme)
+    )
+    return [ThemeCount(name, theme, items, int(main), documents) for name, theme, items, main, documents in session.execute(query)]
 
 
 # -- users -------------------------------------------------------------------------------------
