@@ -24,7 +24,7 @@ from gxllm.llm.answers import NO_ANSWER, Answer, context_of, model_note
 from gxllm.llm.client import LlmClient
 from gxllm.llm.prompts import load_prompt
 from gxllm.record import Evidence, Number
-from gxllm.tables.reader import RowSpan, lines_repeats_deleted, read_section4
+from gxllm.tables.reader import RowSpan, read_section4
 from gxllm.tables.resolve import Cell, Reading
 from gxllm.tables.rows import row_cells
 from gxllm.tables.tokens import tokenize
@@ -154,17 +154,21 @@ def _own_sums_hold(reading: Reading, version: TemplateVersion) -> bool:
     return True
 
 
-def _row_readings(text: str, version: TemplateVersion, request: RowSpan, repeats_deleted: bool) -> list[Reading]:
-    """The distinct readings of one row that the reader's own checks and the row's sums allow."""
+def _row_readings(text: str, version: TemplateVersion, request: RowSpan) -> list[Reading]:
+    """The distinct readings of one row, as printed, that the reader's own checks and the row's sums allow.
+
+    Values a converter deleted as repeats are not offered: they are not in the
+    text for anyone to choose from, and the golds leave such cells null.
+    """
     table = next(t for t in TEMPLATES[version].tables if t.section == request.section)
     row = table.row(request.row)
     paths = [f"{table.section}.{row.key}.{c.key}" for c in row.columns]
     tokens = tokenize(text, request.start, request.end)
     if request.section == "section4":  # the section is one block: its rows are read together
-        whole = read_section4(table, tokens, repeats_deleted).readings
+        whole = read_section4(table, tokens).readings
         readings = [{p: reading[p] for p in paths} for reading in whole]
     else:
-        readings = [dict(zip(paths, cells, strict=True)) for cells in row_cells(row.columns, tokens, repeats_deleted)[0]]
+        readings = [dict(zip(paths, cells, strict=True)) for cells in row_cells(row.columns, tokens)[0]]
     distinct = {tuple(c.value for c in reading.values()): reading for reading in readings if _own_sums_hold(reading, version)}
     return list(distinct.values())
 
@@ -205,14 +209,13 @@ def read_tables_with_model(
     sums settle every row is not asked about; a table the model cannot
     answer validly keeps the template reader's cells.
     """
-    repeats_deleted = lines_repeats_deleted(text.text)
     prompt = load_prompt("table", "v1")
     cells: dict[str, ModelCell] = {}
     for section, requests in groupby(sorted(rows, key=lambda r: r.section), key=lambda r: r.section):
         asked = [
             (request, readings)
             for request in requests
-            if 1 < len(readings := _row_readings(text.text, version, request, repeats_deleted)) <= _MAX_READINGS
+            if 1 < len(readings := _row_readings(text.text, version, request)) <= _MAX_READINGS
         ]
         if not asked:
             continue
