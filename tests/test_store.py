@@ -143,10 +143,7 @@ def test_item_themes_are_stored_kept_by_a_correction_and_counted_across_the_stor
 ) -> None:
     sessions = open_store(store_url)
     last_year = _year_before(seed_extraction, other_column_off_by=0)
-    with sessions.begin() as session:
-        for extraction in (seed_extraction, last_year):
-            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
-        alice = add_user(session, "alice", "hash-a")
+    alice = _store_both_years(sessions, seed_extraction, last_year)
     with sessions.begin() as session:
         document = find_document(session, seed_extraction.source.sha256)
         assert to_extraction(document.current_version).themes == seed_extraction.themes
@@ -345,6 +342,15 @@ def _year_before(extraction: Extraction, *, other_column_off_by: int) -> Extract
     return extraction.model_copy(update={"record": record, "themes": themes, "source": source, "flags": []})
 
 
+def _store_both_years(sessions, this_year: Extraction, last_year: Extraction):
+    """Both years stored, and a reviewer: alice."""
+    with sessions.begin() as session:
+        for extraction in (this_year, last_year):
+            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
+        alice = add_user(session, "alice", "hash-a")
+    return alice
+
+
 def _cross_year_cells(session, sha256: str) -> list[list[str]]:
     document = find_document(session, sha256)
     return [flag.cells for flag in document.current_version.flags if flag.rule == "CROSS_YEAR"]
@@ -372,10 +378,7 @@ def test_cross_year_is_checked_in_the_store_whichever_year_arrives_first(
 def test_a_correction_of_last_year_settles_this_years_cross_year_flag(store_url: str, seed_extraction: Extraction) -> None:
     sessions = open_store(store_url)
     last_year = _year_before(seed_extraction, other_column_off_by=2)
-    with sessions.begin() as session:
-        for extraction in (seed_extraction, last_year):
-            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
-        alice = add_user(session, "alice", "hash-a")
+    alice = _store_both_years(sessions, seed_extraction, last_year)
     with sessions.begin() as session:
         document = find_document(session, last_year.source.sha256)
         value = seed_extraction.record.cell("section3.carried_over.other")

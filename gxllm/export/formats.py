@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -89,46 +89,49 @@ def write_jsonl(records: Iterable[ExportedRecord], out: Path) -> int:
     return len(lines)
 
 
-def write_csv(records: Iterable[ExportedRecord], out: Path) -> int:
-    """Long form: one row per table cell of each record, with the flags that name the cell."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for item in records:
-        count += 1
-        record = item.record
-        for path, value in record.cells():
-            section, row, column = path.split(".")
-            writer.writerow([
-                item.document.sha256, item.path, record.agency, record.year, record.template,
-                section, row, column, value, " ".join(item.flag_ids(path)),
-            ])
-    write_atomically(out, buffer.getvalue())
-    return count
+def _identity(item: ExportedRecord) -> list[Any]:
+    """The columns that say which record a row belongs to: document, path, agency, year, template."""
+    record = item.record
+    return [item.document.sha256, item.path, record.agency, record.year, record.template]
+
+
+def _cell_rows(item: ExportedRecord) -> Iterator[list[Any]]:
+    """One row per table cell of ``item`` (CSV_COLUMNS)."""
+    for path, value in item.record.cells():
+        section, row, column = path.split(".")
+        yield [*_identity(item), section, row, column, value, " ".join(item.flag_ids(path))]
 
 
 def _narrative_rows(item: ExportedRecord) -> Iterator[list[Any]]:
     """One row per problem or remedy of ``item`` (NARRATIVE_COLUMNS)."""
-    record = item.record
     for name, i, text, themes in item.items():
-        yield [
-            item.document.sha256, item.path, record.agency, record.year, record.template,
-            name, i, text, themes[0] if themes else None, ";".join(themes), " ".join(item.flag_ids(f"{name}.{i}")),
-        ]
+        main = themes[0] if themes else None
+        yield [*_identity(item), name, i, text, main, ";".join(themes), " ".join(item.flag_ids(f"{name}.{i}"))]
+
+
+def _write_long(
+    records: Iterable[ExportedRecord], out: Path, columns: tuple[str, ...], rows: Callable[[ExportedRecord], Iterator[list[Any]]]
+) -> int:
+    """A long-form CSV: ``rows`` of each record under ``columns``; the number of records."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for item in records:
+        count += 1
+        writer.writerows(rows(item))
+    write_atomically(out, buffer.getvalue())
+    return count
+
+
+def write_csv(records: Iterable[ExportedRecord], out: Path) -> int:
+    """Long form: one row per table cell of each record, with the flags that name the cell."""
+    return _write_long(records, out, CSV_COLUMNS, _cell_rows)
 
 
 def write_narrative(records: Iterable[ExportedRecord], out: Path) -> int:
     """Long form: one row per problem or remedy of each record, with its themes and the flags that name it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(NARRATIVE_COLUMNS)
-    count = 0
-    for item in records:
-        count += 1
-        writer.writerows(_narrative_rows(item))
-    write_atomically(out, buffer.getvalue())
-    return count
+    return _write_long(records, out, NARRATIVE_COLUMNS, _narrative_rows)
 
 
 def _section_columns(section: str) -> list[str]:
@@ -158,7 +161,7 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
     for item in records:
         count += 1
         record, spec = item.record, item.record.spec
-        ids = [item.document.sha256, item.path, record.agency, record.year, record.template]
+        ids = _identity(item)
         for section in SECTIONS if spec else ():
             table = getattr(spec, section)
             for row in table.rows:

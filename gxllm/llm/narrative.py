@@ -24,6 +24,8 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from pydantic import ValidationInfo, model_validator
 
@@ -153,6 +155,22 @@ class NarrativeAnswer(Answer):
         return self
 
 
+_KEYS = {"lists": LISTS, "themes": ("themes",), "fee": ("fee",)}
+
+
+@cache
+def _asking(keys: tuple[str, ...]) -> type[NarrativeAnswer]:
+    """:class:`NarrativeAnswer` with a schema showing only ``keys``: every token of it costs time."""
+
+    class Asked(NarrativeAnswer):
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            schema = super().model_json_schema(*args, **kwargs)
+            return {**schema, "properties": {k: v for k, v in schema["properties"].items() if k in keys}}
+
+    return Asked
+
+
 _NEGATION = re.compile("[未没不无免零]")
 
 
@@ -199,9 +217,10 @@ def add_to_narrative(segmented: Segmented, narrative: Narrative, llm: LlmClient)
         "fee": {"sentences": _shown(asked.fee)},
     }
     try:
+        keys = tuple(key for part in asked.parts for key in _KEYS[part] if part != "lists" or key in asked.missing)
         answer = llm.ask(
             load_prompt("narrative", "v2"),
-            NarrativeAnswer,
+            _asking(keys),
             values={},
             parts={name: parts[name] for name in asked.parts},
             context={

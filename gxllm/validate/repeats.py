@@ -42,20 +42,26 @@ def _repeated(ctx: Context, problems: list[str], remedies: list[str]) -> list[Fl
             )
             if score < REPEAT_SIMILARITY:
                 continue
-            flags.append(
-                Flag(
-                    rule="NARRATIVE_REPEATED",
-                    severity="info",
-                    kind="source",
-                    cells=[f"{name}.{i}"],
-                    expected=earlier_item,
-                    found=item,
-                    evidence=ctx.evidence_of([f"{name}.{i}"]),
-                    message=f"与上年报告内容雷同：本年{_LIST_NAMES[name]}“{item}”"
-                    f"与上年报告的{_LIST_NAMES[earlier_name]}“{earlier_item}”几乎逐字相同。",
-                )
+            message = (
+                f"与上年报告内容雷同：本年{_LIST_NAMES[name]}“{item}”"
+                f"与上年报告的{_LIST_NAMES[earlier_name]}“{earlier_item}”几乎逐字相同。"
             )
+            flags.append(_note(ctx, "NARRATIVE_REPEATED", f"{name}.{i}", earlier_item, item, message))
     return flags
+
+
+def _note(ctx: Context, rule: str, cell: str, last_year: str, this_year: str, message: str) -> Flag:
+    """An info flag on this year's item ``cell``, naming last year's item."""
+    return Flag(
+        rule=rule,
+        severity="info",
+        kind="source",
+        cells=[cell],
+        expected=last_year,
+        found=this_year,
+        evidence=ctx.evidence_of([cell]),
+        message=message,
+    )
 
 
 def _main_theme(text: str) -> str | None:
@@ -71,17 +77,9 @@ def _not_effective(ctx: Context, promised: list[str]) -> list[Flag]:
         if not same:
             continue
         remedy = max(same, key=lambda r: similarity(problem, r))
-        flags.append(
-            Flag(
-                rule="REMEDY_NOT_EFFECTIVE",
-                severity="info",
-                kind="source",
-                cells=[f"problems.{i}"],
-                expected=remedy,
-                found=problem,
-                evidence=ctx.evidence_of([f"problems.{i}"]),
-                message=f"上年承诺的改进措施未见成效：本年问题“{problem}”（主题：{theme}）"
-                f"与上年报告的改进措施“{remedy}”主题相同，上年承诺的改进未能消除这一问题。",
-            )
+        message = (
+            f"上年承诺的改进措施未见成效：本年问题“{problem}”（主题：{theme}）"
+            f"与上年报告的改进措施“{remedy}”主题相同，上年承诺的改进未能消除这一问题。"
         )
+        flags.append(_note(ctx, "REMEDY_NOT_EFFECTIVE", f"problems.{i}", remedy, problem, message))
     return flags
