@@ -12,9 +12,11 @@ import pytest
 
 from gxllm.llm.client import LlmClient
 from gxllm.llm.errors import AnswerTimeout
+from gxllm.llm.narrative import add_to_narrative
 from gxllm.llm.prompts import load_prompt
 from gxllm.llm.runtimes import Runtime, load_runtime
 from gxllm.llm.tasks import RowChoices
+from gxllm.narrative import extract_narrative
 from gxllm.settings import Settings
 
 pytestmark = pytest.mark.model
@@ -53,3 +55,19 @@ def test_the_time_limit_stops_generation():
     runtime = _runtime("llamacpp", timeout_s=0.05)
     with pytest.raises(AnswerTimeout, match="no answer within 0.05 s"):
         runtime.complete([{"role": "user", "content": "写一首一百字的诗。"}], max_tokens=200)
+
+
+def test_the_model_only_adds_to_what_the_rules_read():
+    """On llama.cpp, the runtime the narrative question is measured on (transformers needs minutes for it)."""
+    from tests.test_llm_logic import UNSURE, _segmented
+
+    segmented = _segmented(UNSURE)
+    baseline = extract_narrative(segmented)
+    llm = LlmClient(_runtime("llamacpp"), cache=None, max_retries=1)
+    narrative = add_to_narrative(segmented, baseline, llm)
+    assert llm.usage.calls in (1, 2)  # one question for the report, re-asked at most once
+    for name in ("problems", "remedies"):
+        assert narrative.items[name][: len(baseline.items[name])] == baseline.items[name]
+    added = narrative.items["remedies"]
+    assert all(narrative.evidence[f"remedies.{i}"].method == "model" for i in range(len(added)))
+    assert narrative.fee.charged in (None, False)  # "为零" can only read as no charge
