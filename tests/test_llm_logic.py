@@ -325,3 +325,11 @@ def test_a_table_whose_sums_settle_every_row_is_not_asked_about():
     llm, runtime = _client()
     assert read_tables_with_model(text, "2021", [_row(text.text, "carried_over", "二、上年结转", "三、本年度")], llm) == {}
     assert runtime.seen == []
+
+
+def test_a_section_five_that_says_nothing_is_not_asked_about():
+    segmented = _segmented(UNSURE.replace("存在问题：一是公开意识不强；二是公文格式不规范。\n针对以上问题，我局将采取措施加以改进。", "无。"))
+    baseline, narrative, runtime = _asked(segmented, '{"fee": {"sentence": null}}')
+    assert (baseline.problems, baseline.remedies) == ([], [])
+    question = runtime.seen[0][1]["content"]
+    assert "【条目】" not in question and "【收费】" in question

@@ -36,7 +36,7 @@ from gxllm.llm.prompts import load_prompt
 from gxllm.narrative import Narrative, add_item, item_evidence
 from gxllm.narrative.clauses import Clause, source_span, spans_at_every_grain
 from gxllm.narrative.fee import REQUEST_FEE, fee_sentences
-from gxllm.narrative.lists import LISTS, ListName
+from gxllm.narrative.lists import LISTS, ListName, says_nothing
 from gxllm.narrative.taxonomy import OTHER, THEME_NAMES
 from gxllm.record import Evidence, Fee
 
@@ -77,7 +77,7 @@ def questions(segmented: Segmented, narrative: Narrative) -> Questions:
         found.candidates = [
             span
             for span in spans_at_every_grain(segmented.body(5), fifth.start)
-            if not any(span.start < item.end and item.start < span.end for item in taken)
+            if not says_nothing(span.text) and not any(span.start < item.end and item.start < span.end for item in taken)
         ][:_MAX_CANDIDATES]
     if narrative.fee.text is None:
         found.fee = [sentence for sentence in fee_sentences(segmented) if REQUEST_FEE.search(sentence.text)]

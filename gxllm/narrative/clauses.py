@@ -287,7 +287,7 @@ def _units(joined: _Joined, *, split_lists: bool) -> list[_Unit]:
     cuts.update(m.end() for m in _TERMINAL.finditer(text))
     if split_lists:
         # "主要表现为:A,B,C等" stays one sentence, so its cue and its items are read together.
-        cuts.update(m.end() for m in _COLON.finditer(text) if not _ENUM_CUE_BEFORE.search(text, 0, m.start()))
+        cuts.update(m.end() for m in _COLON.finditer(text) if not _ENUM_CUE_BEFORE.search(text, m.start() - 16, m.start()))
         boundaries = {0} | joined.line_starts | {i + 1 for i, ch in enumerate(text) if ch in _BEFORE_MARKER}
         cuts.update(p for p in boundaries if p < len(text) and _marker_at(joined, p))
     units = []

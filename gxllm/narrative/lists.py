@@ -29,6 +29,11 @@ _HEADING_NOUN = re.compile(r"(?P<problems>问题|不足|困难|差距)|(?P<remed
 _NOTHING = re.compile(r"(?:暂|均)?(?:无|没有)(?:问题|相关情况|其他需要报告的事项)?")
 
 
+def says_nothing(text: str) -> bool:
+    """Whether a clause only says there is nothing to report (无, 暂无问题)."""
+    return _NOTHING.fullmatch(text) is not None
+
+
 def list_announced(text: str) -> ListName | None:
     """The list a heading or lead-in announces, if it names one."""
     if THEME_HEADING_RE.fullmatch(text):
@@ -51,7 +56,7 @@ def split_lists(clauses: list[Clause]) -> dict[ListName, list[Clause]]:
     current: ListName = "problems"
     styles_used: set[str] = set()  # numbering styles already listed under ``current``
     for clause in clauses:
-        if _NOTHING.fullmatch(clause.text):
+        if says_nothing(clause.text):
             continue
         if clause.kind in ("heading", "lead_in"):
             announced = list_announced(clause.text)
