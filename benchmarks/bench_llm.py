@@ -1,105 +1,142 @@
-"""Seconds per document, tokens in and out, peak memory and narrative F1, per runtime and model.
+"""What the language model adds to a report: seconds, tokens in and out, and the scores it moves.
 
-Usage: python benchmarks/bench_llm.py [--runtime R ...] [--model M ...] [--seeds DIR]
+Usage: python benchmarks/bench_llm.py [--runtime R ...] [--model M ...] [--gold DIR ...]
 
 Each (runtime, model) runs in its own process, so its peak memory (the
-process's maximum resident set) is its own. Every seed report goes through
-read → normalise → segment → rule narrative → :func:`refine_narrative`,
-with no answer cache, and is scored against its gold record by the
-harness's own item matching (docs/record.md §4): narrative F1 is micro-averaged
-over problems and remedies. The rules-only figure is printed beside it.
-A full run takes minutes per model on two cores: keep runs rare.
+process's own high-water mark) is its own. Every case of each gold set
+(default: fixtures/real and fixtures/seeds) is extracted once with no
+model and once with the model, with no answer cache: the model's stage
+(``timings["llm"]``: the questions of :mod:`gxllm.llm.narrative` and
+:mod:`gxllm.llm.tasks`, asked only where the rules are unsure) is the time
+it adds. Both readings are scored by the harness's own measures (docs/record.md
+§4 narrative F1 over problems and remedies, the theme accuracy of
+THEMES.tsv where the set has one, fee.charged). Loading the model is
+reported apart: it is paid once per process, not per report. A run takes
+minutes per model on two cores: keep runs rare, and note the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from gxllm.evaluate.metrics import ItemScore, score_items
-from gxllm.llm.client import LlmClient
-from gxllm.llm.runtimes import load_runtime
-from gxllm.llm.tasks import refine_narrative
+from gxllm.evaluate.gold import load_gold_dir
+from gxllm.evaluate.metrics import ItemScore, ThemeScore, score_items, score_themes
 from gxllm.memory import peak_rss_mib
-from gxllm.narrative import Narrative, extract_narrative
-from gxllm.normalize import normalize
-from gxllm.read import read_document
-from gxllm.segment import segment
+from gxllm.pipeline import extract, language_model
+from gxllm.record import Extraction
 from gxllm.settings import Settings
 
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+LISTS = ("problems", "remedies")
 
 
-def _score(narrative: Narrative, gold: dict) -> tuple[ItemScore, bool]:
-    items = score_items(gold["problems"], narrative.problems) + score_items(gold["remedies"], narrative.remedies)
-    return items, narrative.fee.model_dump() == gold["fee"]
+def _scores(case, extraction: Extraction) -> tuple[ItemScore, ThemeScore | None, bool]:
+    record = extraction.record
+    items = sum((score_items(getattr(case.gold, n), getattr(record, n)) for n in LISTS), ItemScore())
+    themes = None
+    if case.themes is not None:
+        themes = sum(
+            (
+                score_themes(getattr(case.gold, n), case.themes.get(n, []), getattr(record, n), extraction.themes.get(n, []))
+                for n in LISTS
+            ),
+            ThemeScore(),
+        )
+    return items, themes, record.fee.charged == case.gold.fee.charged
 
 
-def run_one(runtime_kind: str, model: str, seeds: Path) -> dict:
+def run_one(runtime_kind: str, model: str, gold_dirs: list[Path]) -> dict:
     settings = Settings(llm_runtime=runtime_kind, llm_model=model)
     started = time.perf_counter()
-    llm = LlmClient(load_runtime(settings), cache=None, max_retries=settings.llm_max_retries)
+    llm = language_model(settings)
+    assert llm is not None
+    llm.cache = None  # every answer generated, none served from an earlier run
     load_s = time.perf_counter() - started
-    rules, refined, fees_right, seconds, documents = ItemScore(), ItemScore(), 0, 0.0, 0
-    for source in sorted(seeds.glob("*.txt")):
-        gold = json.loads(source.with_name(f"{source.stem}.gold.json").read_text(encoding="utf-8"))
-        segmented = segment(normalize(read_document(source, settings), settings))
-        baseline = extract_narrative(segmented)
-        started = time.perf_counter()
-        narrative = refine_narrative(segmented, baseline, llm)
-        seconds += time.perf_counter() - started
-        documents += 1
-        rules += _score(baseline, gold)[0]
-        items, fee_right = _score(narrative, gold)
-        refined += items
-        fees_right += fee_right
-        print(f"  {source.stem}: F1 {items.f1:.2f}, fee {'right' if fee_right else 'wrong'}", file=sys.stderr)
-    usage = llm.usage
-    return {
-        "runtime": runtime_kind,
-        "model": model,
-        "load_s": load_s,
-        "s_per_doc": seconds / documents,
-        "tokens_in_per_doc": usage.tokens_in / documents,
-        "tokens_out_per_doc": usage.tokens_out / documents,
-        "calls_per_doc": usage.calls / documents,
-        "peak_mib": peak_rss_mib(),
-        "f1": refined.f1,
-        "f1_rules": rules.f1,
-        "fees_right": f"{fees_right}/{documents}",
-    }
+    sets = []
+    for directory in gold_dirs:
+        totals = {"rules": [ItemScore(), ThemeScore(), 0], "model": [ItemScore(), ThemeScore(), 0]}
+        added: list[float] = []
+        before = llm.usage.model_copy()
+        cases = load_gold_dir(directory)
+        for case in cases:
+            for way, use_llm in (("rules", False), ("model", None)):
+                extraction = extract(case.source, settings=settings, use_llm=use_llm)
+                items, themes, fee_right = _scores(case, extraction)
+                totals[way][0] += items
+                totals[way][1] += themes or ThemeScore()
+                totals[way][2] += fee_right
+            added.append(extraction.timings["llm"])
+            print(f"  {case.name}: +{added[-1]:.1f} s", file=sys.stderr)
+        usage = llm.usage
+        documents = len(cases)
+        sets.append(
+            {
+                "gold": str(directory.relative_to(FIXTURES.parent) if directory.is_relative_to(FIXTURES.parent) else directory),
+                "documents": documents,
+                "added_s_per_doc": sum(added) / documents,
+                "added_s_max": max(added),
+                "asked_docs": sum(1 for s in added if s > 0.05),
+                "calls_per_doc": (usage.calls - before.calls) / documents,
+                "tokens_in_per_doc": (usage.tokens_in - before.tokens_in) / documents,
+                "tokens_out_per_doc": (usage.tokens_out - before.tokens_out) / documents,
+                **{
+                    f"{way}_{name}": value
+                    for way, (items, themes, fees) in totals.items()
+                    for name, value in (
+                        ("f1", items.f1),
+                        ("themes", themes.accuracy),
+                        ("fees", f"{fees}/{documents}"),
+                    )
+                },
+            }
+        )
+    return {"runtime": runtime_kind, "model": model, "load_s": load_s, "peak_mib": peak_rss_mib(), "sets": sets}
+
+
+def _cell(value: object, width: int) -> str:
+    if isinstance(value, float):
+        return f"{value:>{width}.2f}"
+    return f"{'n/a' if value is None else value!s:>{width}}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runtime", action="append", choices=["llamacpp", "transformers", "openai"])
     parser.add_argument("--model", action="append")
-    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--gold", action="append", type=Path)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a child run: one runtime, one model
     args = parser.parse_args()
-    runtimes = args.runtime or ["llamacpp", "transformers"]
-    models = args.model or ["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
+    runtimes = args.runtime or ["llamacpp"]
+    models = args.model or ["qwen2.5-coder-1.5b"]
+    gold_dirs = args.gold or [FIXTURES / "real", FIXTURES / "seeds"]
     if args.one:
-        print(json.dumps(run_one(runtimes[0], models[0], args.seeds)))
+        print(json.dumps(run_one(runtimes[0], models[0], gold_dirs)))
         return
-    header = f"{'runtime':<13}{'model':<21}{'load s':>7}{'s/doc':>8}{'tok in':>8}{'tok out':>8}{'calls':>6}{'peak MiB':>9}{'F1':>6}{'rules F1':>9}{'fees':>6}"
-    rows = []
+    columns = [
+        ("gold", 16), ("docs", 5), ("asked", 6), ("+s/doc", 7), ("+s max", 7), ("calls", 6), ("tok in", 7), ("tok out", 8),
+        ("F1 rules", 9), ("F1 model", 9), ("themes rules", 13), ("themes model", 13), ("fees rules", 11), ("fees model", 11),
+    ]
+    keys = [
+        "gold", "documents", "asked_docs", "added_s_per_doc", "added_s_max", "calls_per_doc", "tokens_in_per_doc",
+        "tokens_out_per_doc", "rules_f1", "model_f1", "rules_themes", "model_themes", "rules_fees", "model_fees",
+    ]
+    print(f"load average {os.getloadavg()[0]:.1f} on {len(os.sched_getaffinity(0))} cores", file=sys.stderr)
     for runtime_kind in runtimes:
         for model in models:
-            print(f"{runtime_kind} {model}", file=sys.stderr)
-            child = [sys.executable, __file__, "--one", "--runtime", runtime_kind, "--model", model, "--seeds", str(args.seeds)]
-            result = json.loads(subprocess.run(child, check=True, capture_output=False, stdout=subprocess.PIPE, text=True).stdout)
-            rows.append(
-                f"{runtime_kind:<13}{model:<21}{result['load_s']:>7.1f}{result['s_per_doc']:>8.1f}"
-                f"{result['tokens_in_per_doc']:>8.0f}{result['tokens_out_per_doc']:>8.0f}{result['calls_per_doc']:>6.1f}"
-                f"{result['peak_mib']:>9.0f}{result['f1']:>6.2f}{result['f1_rules']:>9.2f}{result['fees_right']:>6}"
-            )
-    print(header)
-    print("\n".join(rows))
+            child = [sys.executable, __file__, "--one", "--runtime", runtime_kind, "--model", model]
+            child += [arg for directory in gold_dirs for arg in ("--gold", str(directory))]
+            result = json.loads(subprocess.run(child, check=True, stdout=subprocess.PIPE, text=True).stdout)
+            print(f"{runtime_kind} {model}: load {result['load_s']:.1f} s, peak {result['peak_mib']:.0f} MiB")
+            print("".join(f"{name:>{width}}" for name, width in columns))
+            for row in result["sets"]:
+                print("".join(_cell(row[key], width) for key, (_, width) in zip(keys, columns, strict=True)))
+    print(f"load average {os.getloadavg()[0]:.1f} at the end", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -62,11 +62,13 @@ def language_model(settings: Settings) -> LlmClient | None:
 
 
 def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narrative, llm: LlmClient) -> Narrative:
-    """What the model adds: narrative chosen among the source's clauses, metadata
-    the rules left missing, cells the rules could not read, and a choice among
-    the readings the table's sums leave open. Every answer is checked against
-    the source before it is taken."""
-    from gxllm.llm.tasks import read_rows_with_model, refine_narrative, resolve_metadata
+    """What the model adds where the rules were unsure: metadata the rules left
+    missing, a choice among the readings the table's sums leave open, and the
+    narrative's missing lists, themes and fee. Every answer is checked against
+    the source before it is taken; nothing the rules read is taken away."""
+    from gxllm.llm.narrative import add_to_narrative
+    from gxllm.llm.readings import choose_readings
+    from gxllm.llm.tasks import resolve_metadata
 
     record, evidence = tables.record, tables.evidence
     if record.agency is None or record.year is None:
@@ -81,19 +83,11 @@ def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narra
                 if getattr(record, field) is None and getattr(metadata, field) is not None:
                     setattr(record, field, getattr(metadata, field))
                     evidence[field] = metadata.evidence[field]
-    if tables.unsettled and segmented.template is not None:
-        for path, cell in read_rows_with_model(segmented.text, segmented.template, tables.unsettled, llm).items():
-            if record.cell(path) is None:
-                record.set_cell(path, cell.value)
-                evidence[path] = cell.evidence
-    if tables.open_choices:
-        from gxllm.llm.readings import choose_readings
-
-        for path, chosen in choose_readings(segmented, tables.open_choices, llm).items():
-            if record.cell(path) is None:
-                record.set_cell(path, chosen.value)
-                evidence[path] = chosen.evidence
-    return refine_narrative(segmented, narrative, llm)
+    for path, chosen in choose_readings(segmented, tables.open_choices, llm).items():
+        if record.cell(path) is None:
+            record.set_cell(path, chosen.value)
+            evidence[path] = chosen.evidence
+    return add_to_narrative(segmented, narrative, llm)
 
 
 def _check_is_report(segmented: Segmented) -> None:
@@ -138,5 +132,11 @@ def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool
         path=str(path), sha256=document.sha256, kind=document.kind, encoding=document.encoding, pages=document.pages
     )
     return Extraction(
-        record=record, evidence=evidence, flags=flags, source=source, timings=timings, text=normalized.text
+        record=record,
+        themes=narrative.themes,
+        evidence=evidence,
+        flags=flags,
+        source=source,
+        timings=timings,
+        text=normalized.text,
     )

@@ -202,10 +202,17 @@ class SourceInfo(_Strict):
     pages: int = 1
 
 
+ItemThemes = dict[Literal["problems", "remedies"], list[list[str]]]
+
+
 class Extraction(_Strict):
     """What ``gxllm extract`` produces: the record, its evidence, and flags."""
 
     record: Record
+    themes: ItemThemes = Field(
+        default_factory=dict,
+        description="per list, each item's themes (gxllm.narrative.taxonomy), main first, parallel to the record's items",
+    )
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     flags: list[Flag] = Field(default_factory=list)
     source: SourceInfo
@@ -218,6 +225,7 @@ class Extraction(_Strict):
         """The record's shape (docs/record.md §2) at top level (comparable with gold), then the rest."""
         return {
             **self.record.to_json(),
+            "themes": self.themes,
             "evidence": {k: v.model_dump(mode="json", exclude_none=True) for k, v in self.evidence.items()},
             "flags": [f.model_dump(mode="json", exclude_none=True) for f in self.flags],
             "source": self.source.model_dump(mode="json"),
@@ -230,6 +238,7 @@ class Extraction(_Strict):
         return cls.model_validate(
             {
                 "record": {k: v for k, v in data.items() if k in record_keys},
+                "themes": data.get("themes", {}),
                 "evidence": data.get("evidence", {}),
                 "flags": data.get("flags", []),
                 "source": data["source"],

@@ -146,7 +146,7 @@ def find_sections(text: str) -> dict[int, Section]:
     for index, (number, start, body, _line_end, _numbered) in enumerate(chosen):
         end = chosen[index + 1][1] if index + 1 < len(chosen) else len(text)
         sections[number] = Section(number=number, heading=text[start:body].strip(), start=body, end=end)
-    return _tables_without_headings(text, sections)
+    return _sixth_after_fifth(text, _fifth_without_heading(text, _tables_without_headings(text, sections)))
 
 
 def _empties_the_one_before(candidate: Candidate, chosen: list[Candidate], text: str) -> bool:
@@ -171,6 +171,51 @@ def _tables_without_headings(text: str, sections: dict[int, Section]) -> dict[in
         sections[number] = Section(number=number, heading="", start=start, end=before.end)
         sections[before.number] = before.model_copy(update={"end": start})
     return dict(sorted(sections.items()))
+
+
+# A numbered title line naming problems or their improvement: (一)主要问题,
+# (一)2024年工作中存在问题的改进情况.
+_FIFTH_SUBHEADING = re.compile(
+    r"^[ \t]*[(（][一二三四五六七八九十][)）][^\n。;；,，]{0,24}?(?:问题|不足|改进|整改)[^\n。;；,，]{0,8}$", re.MULTILINE
+)
+
+
+def _fifth_without_heading(text: str, sections: dict[int, Section]) -> dict[int, Section]:
+    """Section 五 whose heading is missing starts at its first sub-heading after section 四's table."""
+    fourth = sections.get(4)
+    if 5 in sections or fourth is None:
+        return sections
+    match = _FIFTH_SUBHEADING.search(text, fourth.start, fourth.end)
+    if match is None:
+        return sections
+    start = match.start() + len(match.group()) - len(match.group().lstrip())
+    sections[5] = Section(number=5, heading="", start=start, end=fourth.end)
+    sections[4] = fourth.model_copy(update={"end": start})
+    return dict(sorted(sections.items()))
+
+
+# A numbered title line naming what section 六 reports: the 信息处理费, the year's
+# 工作要点, the deputies' proposals.
+_SIXTH_SUBHEADING = re.compile(
+    r"^[ \t]*[(（][一二三四五六七八九十][)）][^\n。;；,，]{0,20}?"
+    r"(?:处理费|信息费|收费|工作要点|建议[和及]?提案|政务公开[^\n。;；,，]{0,6}落实)[^\n。;；,，]{0,10}$",
+    re.MULTILINE,
+)
+
+
+def _sixth_after_fifth(text: str, sections: dict[int, Section]) -> dict[int, Section]:
+    """Section 六 whose heading was printed right before 五's, with nothing under it,
+    starts at its first sub-heading inside 五."""
+    fifth, sixth = sections.get(5), sections.get(6)
+    if fifth is None or sixth is None or sixth.start > fifth.start or text[sixth.start : sixth.end].strip():
+        return sections
+    match = _SIXTH_SUBHEADING.search(text, fifth.start, fifth.end)
+    if match is None:
+        return sections
+    start = match.start() + len(match.group()) - len(match.group().lstrip())
+    sections[6] = sixth.model_copy(update={"start": start, "end": fifth.end})
+    sections[5] = fifth.model_copy(update={"end": start})
+    return sections
 
 
 def _compact(text: str) -> str:

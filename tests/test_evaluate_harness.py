@@ -305,3 +305,33 @@ def test_gxllm_eval_on_a_bad_directory_fails_with_the_reason(tmp_path: Path):
     result = CliRunner().invoke(app, ["eval", str(tmp_path)])
     assert result.exit_code == 1
     assert "no gold cases" in result.output
+
+
+def _write_themes(directory: Path, lines: list[str]) -> None:
+    header = "file\tlist\tindex\tthemes\titem"
+    (directory / "THEMES.tsv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+
+
+def test_themes_beside_the_cases_are_scored_and_reported(gold_dir: Path):
+    _write_themes(gold_dir, ["a.txt\tproblems\t0\t队伍与培训\t加强培训力度", "a.txt\tremedies\t0\t制度机制与考核\t完善制度建设"])
+    pipeline = FakePipeline(gold_dir, {})
+    themed = pipeline.extract
+
+    def extract(path: Path, *, use_llm: bool | None = None) -> Extraction:
+        extraction = themed(path, use_llm=use_llm)
+        extraction.themes = {"problems": [["队伍与培训"]], "remedies": [["平台与政务新媒体"]]}
+        return extraction
+
+    report = evaluate(gold_dir, perturb=0, stages=Stages(extract=extract, validate=validate_section3))
+    by_name = {case.name: case for case in report.cases}
+    assert by_name["sub/b.txt"].themes is None  # THEMES.tsv of its folder does not name it
+    themes = report.summary.themes
+    assert (themes.items, themes.agreed, themes.main_right) == (2, 1, 1)
+    assert "Themes (2 matched items)" in to_markdown(report)
+    assert "| accuracy: each main theme among the other's themes | 50.0% (1/2) |" in to_markdown(report)
+
+
+def test_a_theme_outside_the_taxonomy_is_bad_gold(gold_dir: Path):
+    _write_themes(gold_dir, ["a.txt\tproblems\t0\t培训\t加强培训力度"])
+    with pytest.raises(BadGold, match=r"THEMES.tsv:2: themes \['培训'\] are not in the taxonomy"):
+        load_gold_dir(gold_dir)

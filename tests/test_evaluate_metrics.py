@@ -15,6 +15,7 @@ from gxllm.evaluate.metrics import (
     normalise_item,
     same_agency,
     score_items,
+    score_themes,
 )
 from gxllm.record import Flag, Record
 
@@ -209,3 +210,22 @@ def test_a_change_is_caught_only_by_a_new_alarm_that_names_the_cell():
     ]
     assert [f.rule for f in catching_flags(a, after_change, baseline)] == ["S3_ROW_TOTAL"]
     assert catching_flags(b, after_change, baseline) == []
+
+
+def test_themes_are_scored_on_matched_items_main_theme_and_set():
+    gold = ["加强培训力度", "完善制度建设", "提高业务水平"]
+    gold_themes = [["队伍与培训"], ["制度机制与考核", "队伍与培训"], ["队伍与培训", "制度机制与考核"]]
+    predicted = ["完善制度建设", "加强培训力度"]  # the third gold item is not matched: not scored
+    predicted_themes = [["队伍与培训", "制度机制与考核"], ["队伍与培训", "平台与政务新媒体"]]
+    score = score_themes(gold, gold_themes, predicted, predicted_themes)
+    # 加强培训力度: main the same, both mains among the other's, sets differ.
+    # 完善制度建设: mains differ but each is among the other's themes; the same set.
+    assert (score.items, score.agreed, score.main_right, score.same_set) == (2, 2, 1, 1)
+    assert (score.labels_right, score.labels_gold, score.labels_predicted) == (3, 3, 4)
+    assert (score.accuracy, score.main_accuracy, score.set_accuracy) == (1.0, 0.5, 0.5)
+    assert score.label_precision == pytest.approx(3 / 4) and score.label_recall == 1.0
+
+
+def test_a_predicted_main_theme_the_gold_does_not_name_is_not_agreed():
+    score = score_themes(["政策解读形式单一"], [["政策解读"]], ["政策解读形式单一"], [["主动公开深度与广度", "政策解读"]])
+    assert (score.agreed, score.main_right) == (0, 0)

@@ -93,6 +93,7 @@ def test_jsonl_holds_each_record_with_flags_review_status_and_audit(store, tmp_p
     untouched = [line for line in lines if line is not corrected]
     assert all(flag["status"] == "open" for line in untouched for flag in line["flags"])
     assert {line["review_status"] for line in untouched} <= {"clean", "open"}
+    assert corrected["themes"] == extract(MISREAD, use_llm=False).themes  # kept by the correction
     left_open = next(line for line in lines if line["document"]["paths"] == [str(LEFT_OPEN)])
     assert left_open["review_status"] == "open" and left_open["audit"] == []
     assert any(flag["rule"] == "GROUNDING" and flag["cells"] == ["section3.new.total"] for flag in left_open["flags"])
@@ -126,7 +127,7 @@ def test_xlsx_has_a_sheet_per_section_with_the_record_values(store, tmp_path: Pa
     url, records = store
     out = _export(url, "xlsx", tmp_path / "records.xlsx")
     workbook = openpyxl.load_workbook(out, read_only=True)
-    assert workbook.sheetnames == ["section2", "section3", "section4", "flags", "audit"]
+    assert workbook.sheetnames == ["section2", "section3", "section4", "narrative", "flags", "audit"]
     compared = 0
     for section in ("section2", "section3", "section4"):
         rows = list(workbook[section].iter_rows(values_only=True))
@@ -142,9 +143,44 @@ def test_xlsx_has_a_sheet_per_section_with_the_record_values(store, tmp_path: Pa
                 assert value == (record.cell(path) if has_cell else None), path
                 compared += has_cell
     assert compared == sum(len(list(record.cells())) for record in records.values())
+    narrative = list(workbook["narrative"].iter_rows(values_only=True))
+    assert narrative[0][5:10] == ("list", "index", "item", "main_theme", "themes")
+    assert len(narrative) - 1 == sum(len(r.problems) + len(r.remedies) for r in records.values())
     audit = list(workbook["audit"].iter_rows(values_only=True))
     assert [row[5] for row in audit[1:]] == ["dismissed", "corrected"]
     assert audit[2][9:11] == (69, 68)
     sheets = pd.read_excel(out, sheet_name=None)
     assert sorted(sheets) == sorted(workbook.sheetnames)
     assert not math.isnan(sheets["section3"]["total"].sum())
+
+
+def test_narrative_csv_has_one_row_per_item_with_its_themes_and_flags(tmp_path: Path) -> None:
+    """三明市 2022 and 2023 (real, consecutive): 2023's third problem answers a remedy 2022 promised."""
+    real = SEEDS.parent / "real"
+    url = f"sqlite:///{tmp_path / 'gxllm.db'}"
+    sessions = open_store(url)
+    extractions = {}
+    for name in ("sanming-gov-2022", "sanming-gov-2023"):
+        path = real / f"{name}.txt"
+        extractions[name] = extraction = extract(path, use_llm=False)
+        with sessions.begin() as session:
+            store_extraction(session, extraction, path=str(path), text=read_normalized(path).text)
+    out = tmp_path / "items.csv"
+    result = CliRunner().invoke(app, ["export", "--db", url, "--format", "narrative", "--out", str(out)])
+    assert result.exit_code == 0 and "2 records written" in result.stderr
+    frame = pd.read_csv(out, dtype={"flag_ids": str}, keep_default_na=False)
+    assert list(frame.columns) == ["document", "path", "agency", "year", "template", "list", "index", "item",
+                                   "main_theme", "themes", "flag_ids"]
+    expected = [
+        (year, name, i, text, ";".join(themes))
+        for year, extraction in ((2022, extractions["sanming-gov-2022"]), (2023, extractions["sanming-gov-2023"]))
+        for name in ("problems", "remedies")
+        for i, (text, themes) in enumerate(zip(getattr(extraction.record, name), extraction.themes[name], strict=True))
+    ]
+    assert list(zip(frame.year, frame.list, frame["index"], frame["item"], frame.themes, strict=True)) == expected
+    assert all(row.main_theme == row.themes.split(";")[0] for row in frame.itertuples())
+    with open_store(url)() as session:
+        document = session.query(Document).filter_by(year=2023).one()
+        [flag] = [f for f in open_flags(session, document) if f.rule == "REMEDY_NOT_EFFECTIVE"]
+    named = frame[frame.flag_ids != ""]
+    assert list(zip(named.year, named.list, named["index"], named.flag_ids, strict=True)) == [(2023, "problems", 2, flag.fingerprint)]

@@ -13,20 +13,14 @@ from gxllm.llm.client import LlmClient
 from gxllm.llm.errors import AnswerRejected, AnswerTimeout
 from gxllm.llm.prompts import PROMPTS_DIR, load_prompt
 from gxllm.llm.runtimes import Completion, Message
-from gxllm.llm.tasks import (
-    ThemeChoice,
-    align,
-    read_rows_with_model,
-    refine_narrative,
-    resolve_metadata,
-)
+from gxllm.llm.narrative import add_to_narrative
+from gxllm.llm.readings import ReadingChoice, choose_readings
+from gxllm.llm.tasks import resolve_metadata
 from gxllm.narrative import extract_narrative
 from gxllm.normalize import normalize
 from gxllm.read import read_document
 from gxllm.segment import segment
 from gxllm.settings import Settings
-from gxllm.tables import RowSpan
-from gxllm.tables.tokens import Kind, tokenize
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 
@@ -73,115 +67,188 @@ def _span_text(segmented, evidence) -> str:
 
 def test_every_prompt_file_renders_with_its_placeholders():
     placeholders = {
-        "narrative": {"clauses": "X"},
-        "fee": {"sentences": "X"},
-        "metadata": {"head": "X", "agencies": "X", "years": "X"},
-        "table_row": {"label": "X", "columns": "X", "count": "7", "row": "X"},
-        "table_choice": {"prose": "X", "questions": "X"},
+        "narrative.v2": {},
+        "metadata.v1": {"head": "X", "agencies": "X", "years": "X"},
+        "table_choice.v1": {"prose": "X", "questions": "X"},
     }
-    assert {p.name.split(".")[0] for p in PROMPTS_DIR.glob("*.v1.md")} == set(placeholders)
+    parts = {
+        "lists": {"wanted": "X", "candidates": "X", "known": "X", "keys": "X"},
+        "themes": {"items": "X", "taxonomy": "X"},
+        "fee": {"sentences": "X"},
+    }
+    assert {p.name.removesuffix(".md") for p in PROMPTS_DIR.glob("*.md")} == set(placeholders)
     for name, values in placeholders.items():
-        prompt = load_prompt(name, "v1")
-        messages = prompt.render(**values)
+        prompt = load_prompt(*name.split("."))
+        messages = prompt.render(parts if prompt.parts else None, **values)
         assert [m["role"] for m in messages] == ["system", "user"]
         assert "$" not in messages[1]["content"]
         with pytest.raises(KeyError):
             prompt.render()
+    assert set(load_prompt("narrative", "v2").parts) == set(parts)
+
+
+def test_only_the_parts_asked_are_in_the_question():
+    prompt = load_prompt("narrative", "v2")
+    content = prompt.render({"fee": {"sentences": "[1] 信息处理费情况为零。"}})[1]["content"]
+    assert "【收费】" in content and "[1] 信息处理费情况为零。" in content
+    assert "【条目】" not in content and "【主题】" not in content
+
+
+QUESTIONS = {"prose": "本年收到行政复议1件。", "questions": "问题1：…\n  A. 行政复议·结果维持=1\n  B. 行政复议·结果维持=11"}
+
+
+def _choose(llm: LlmClient, readings: int = 2):
+    return llm.ask(
+        load_prompt("table_choice", "v1"), ReadingChoice, values=QUESTIONS, context={"offered": {"1": readings}}, max_tokens=16
+    )
 
 
 def test_a_wrong_answer_is_sent_back_with_the_reason_and_the_second_accepted():
-    llm, runtime = _client('{"problems": [1, 7], "remedies": [2]}', '```json\n{"problems": [1], "remedies": [2]}\n```')
-    answer = llm.ask(load_prompt("narrative", "v1"), ThemeChoice, values={"clauses": "[1] a\n[2] b"}, context={"items": 2}, max_tokens=64)
-    assert (answer.problems, answer.remedies) == ([1], [2])
+    llm, runtime = _client('{"choices": {"1": "C"}}', '```json\n{"choices": {"1": "B"}}\n```')
+    assert _choose(llm).choices == {"1": "B"}
     assert len(runtime.seen) == 2
-    reask = runtime.seen[1][-1]["content"]
-    assert "item numbers [7] do not exist: use numbers 1 to 2" in reask
+    assert "question 1 has readings A-B only" in runtime.seen[1][-1]["content"]
     assert llm.usage.calls == 2 and llm.usage.tokens_out > 0
 
 
 def test_no_valid_answer_in_all_tries_is_rejected():
-    llm, _ = _client('{"problems": [3], "remedies": []}', '{"problems": [1], "remedies": [1]}')
-    with pytest.raises(AnswerRejected, match="cannot be both a problem and a remedy"):
-        llm.ask(load_prompt("narrative", "v1"), ThemeChoice, values={"clauses": "x"}, context={"items": 2}, max_tokens=64)
+    llm, _ = _client('{"choices": {"1": "A", "2": "B"}}', '{"choices": {"1": "C"}}')
+    with pytest.raises(AnswerRejected, match="question 1 has readings A-B only"):
+        _choose(llm)
 
 
 def test_an_answer_cut_off_at_max_tokens_is_rejected_without_re_asking():
-    llm, runtime = _client('{"problems": [1, 2, …')
-    with pytest.raises(AnswerRejected, match="cut off at 64 tokens"):
-        llm.ask(load_prompt("narrative", "v1"), ThemeChoice, values={"clauses": "x"}, context={"items": 2}, max_tokens=64)
+    llm, runtime = _client('{"choices": {"1": …')
+    with pytest.raises(AnswerRejected, match="cut off at 16 tokens"):
+        _choose(llm)
     assert len(runtime.seen) == 1
 
 
 def test_a_timeout_is_not_retried_and_keeps_its_own_error():
-    llm, runtime = _client(AnswerTimeout("no answer within 1 s"), '{"problems": [], "remedies": []}')
+    llm, runtime = _client(AnswerTimeout("no answer within 1 s"), '{"choices": {"1": "A"}}')
     with pytest.raises(AnswerTimeout, match="within 1 s"):
-        llm.ask(load_prompt("narrative", "v1"), ThemeChoice, values={"clauses": "x"}, context={"items": 2}, max_tokens=64)
+        _choose(llm)
     assert len(runtime.seen) == 1
 
 
 def test_answers_are_cached_by_model_prompt_and_input(tmp_path):
     cache = AnswerCache(tmp_path)
-    prompt = load_prompt("narrative", "v1")
-    ask = dict(values={"clauses": "[1] a\n[2] b"}, context={"items": 2}, max_tokens=64)
-    llm, runtime = _client('{"problems": [1], "remedies": [2]}', cache=cache)
-    first = llm.ask(prompt, ThemeChoice, **ask)
-    again = llm.ask(prompt, ThemeChoice, **ask)
-    assert again.model_dump() == first.model_dump() == {"problems": [1], "remedies": [2]}
+    prompt = load_prompt("table_choice", "v1")
+    ask = dict(values=QUESTIONS, context={"offered": {"1": 2}}, max_tokens=16)
+    llm, runtime = _client('{"choices": {"1": "A"}}', cache=cache)
+    first = llm.ask(prompt, ReadingChoice, **ask)
+    again = llm.ask(prompt, ReadingChoice, **ask)
+    assert again.model_dump() == first.model_dump() == {"choices": {"1": "A"}}
     assert len(runtime.seen) == 1 and llm.usage.cache_hits == 1
     stored = json.loads(next(tmp_path.rglob("*.json")).read_text(encoding="utf-8"))
-    assert stored["model"] == "scripted:test" and stored["prompt"].startswith("narrative.v1@")
+    assert stored["model"] == "scripted:test" and stored["prompt"].startswith("table_choice.v1@")
 
-    other_input, runtime = _client('{"problems": [2], "remedies": [1]}', cache=cache)
-    assert other_input.ask(prompt, ThemeChoice, **{**ask, "values": {"clauses": "[1] b\n[2] a"}}).problems == [2]
-    other_model, runtime = _client('{"problems": [], "remedies": [1, 2]}', cache=cache, model_id="scripted:other")
-    assert other_model.ask(prompt, ThemeChoice, **ask).remedies == [1, 2]
+    other_input, runtime = _client('{"choices": {"1": "B"}}', cache=cache)
+    assert other_input.ask(prompt, ReadingChoice, **{**ask, "values": {**QUESTIONS, "prose": "另一份报告"}}).choices == {"1": "B"}
+    other_model, runtime = _client('{"choices": {"1": "B"}}', cache=cache, model_id="scripted:other")
+    assert other_model.ask(prompt, ReadingChoice, **ask).choices == {"1": "B"}
     assert len(runtime.seen) == 1
 
 
 def test_a_cached_answer_is_validated_again_before_use(tmp_path):
     cache = AnswerCache(tmp_path)
-    prompt = load_prompt("narrative", "v1")
-    llm, _ = _client('{"problems": [3], "remedies": []}', cache=cache)
-    llm.ask(prompt, ThemeChoice, values={"clauses": "x"}, context={"items": 3}, max_tokens=64)
-    stricter, runtime = _client('{"problems": [1], "remedies": []}', cache=cache)
-    assert stricter.ask(prompt, ThemeChoice, values={"clauses": "x"}, context={"items": 2}, max_tokens=64).problems == [1]
+    prompt = load_prompt("table_choice", "v1")
+    llm, _ = _client('{"choices": {"1": "C"}}', cache=cache)
+    llm.ask(prompt, ReadingChoice, values=QUESTIONS, context={"offered": {"1": 3}}, max_tokens=16)
+    stricter, runtime = _client('{"choices": {"1": "A"}}', cache=cache)
+    assert stricter.ask(prompt, ReadingChoice, values=QUESTIONS, context={"offered": {"1": 2}}, max_tokens=16).choices == {"1": "A"}
     assert len(runtime.seen) == 1 and stricter.usage.cache_hits == 0
 
 
 # ------------------------------------------------------------ narrative
 
+UNSURE = """某县教育局2023年政府信息公开工作年度报告
+一、总体情况
+本报告统计期限自2023年1月1日起至2023年12月31日止。
+五、存在的主要问题及改进情况
+存在问题：一是公开意识不强；二是公文格式不规范。
+针对以上问题，我局将采取措施加以改进。
+六、其他需要报告的事项
+本年度信息处理费情况为零。"""
 
-def test_narrative_items_are_the_source_clauses_the_model_numbered():
+
+def _asked(segmented, *answers: str, retries: int = 1):
+    runtime = ScriptedRuntime(*answers)
+    baseline = extract_narrative(segmented)
+    return baseline, add_to_narrative(segmented, baseline, LlmClient(runtime, max_retries=retries)), runtime
+
+
+def test_when_the_rules_are_sure_of_everything_the_model_is_not_asked():
     segmented = _segmented("lianyun-gov-2024.txt")
-    gold = json.loads((SEEDS / "lianyun-gov-2024.gold.json").read_text(encoding="utf-8"))
-    llm, runtime = _client(
-        '{"problems": [3, 1, 2], "remedies": [4, 5, 6]}',
-        '{"sentence": 1, "phrase": "未对政府信息公开申请收取", "charged": false, "amount_yuan": null}',
-    )
-    narrative = refine_narrative(segmented, extract_narrative(segmented), llm)
-    assert narrative.problems == gold["problems"]
-    assert narrative.remedies == gold["remedies"]
-    assert narrative.fee.model_dump() == gold["fee"]
-    for theme in ("problems", "remedies"):
-        for i, item in enumerate(getattr(narrative, theme)):
-            evidence = narrative.evidence[f"{theme}.{i}"]
-            assert evidence.method == "model" and _span_text(segmented, evidence) == item
-    assert narrative.evidence["fee.text"].method == "model"
-    shown = runtime.seen[0][1]["content"]
-    assert "[1] 个别单位对政府信息公工作重视仍然不够" in shown and "（引导语）下一步,我区将" in shown
+    baseline, narrative, runtime = _asked(segmented)
+    assert runtime.seen == []
+    assert narrative == baseline
 
 
-def test_a_fee_judgement_that_contradicts_its_own_quote_is_re_asked():
-    segmented = _segmented("lianyun-kjj-2024.txt")
-    llm, runtime = _client(
-        '{"problems": [1, 2], "remedies": [3, 4]}',
-        '{"sentence": 1, "phrase": "未收取", "charged": true, "amount_yuan": null}',
-        '{"sentence": 1, "phrase": "未收取", "charged": false, "amount_yuan": null}',
+def test_one_question_asks_only_what_the_rules_are_unsure_of():
+    segmented = _segmented(UNSURE)
+    baseline, narrative, runtime = _asked(
+        segmented,
+        '{"remedies": [3], "themes": [{"item": "T1", "theme": "其他", "words": "公文格式"}],'
+        ' "fee": {"sentence": 1, "phrase": "为零", "charged": false}}',
     )
-    narrative = refine_narrative(segmented, extract_narrative(segmented), llm)
-    assert "'未收取' says no fee was charged, so charged must be false" in runtime.seen[2][-1]["content"]
-    assert narrative.fee.charged is False
-    assert narrative.fee.text == "本年度我局未对政府信息公开申请收取任何费用。"
+    assert len(runtime.seen) == 1
+    question = runtime.seen[0][1]["content"]
+    # The spans offered are those no rule item covers, at every grain.
+    assert "[1] 针对以上问题,我局将采取措施加以改进" in question
+    assert "[2] 针对以上问题" in question and "[3] 我局将采取措施加以改进" in question
+    assert "公开意识不强" not in question.split("规则已认定的条目")[0]
+    assert "[T1] 公文格式不规范" in question and "[1] 本年度信息处理费情况为零。" in question
+    # Only added: the rules' items stay as they were.
+    assert narrative.problems == baseline.problems == ["公开意识不强", "公文格式不规范"]
+    assert narrative.remedies == ["我局将采取措施加以改进"]
+    added = narrative.evidence["remedies.0"]
+    assert added.method == "model" and _span_text(segmented, added) == "我局将采取措施加以改进"
+    assert narrative.themes["remedies"] == [["其他"]]  # the rules read the added item's themes: it names none
+    assert narrative.themes["problems"] == [["制度机制与考核"], ["其他"]]
+    theme = narrative.evidence["themes.problems.1.0"]
+    assert theme.method == "model" and _span_text(segmented, theme) == "公文格式"
+    assert narrative.fee.model_dump() == {"charged": False, "amount_yuan": None, "text": "本年度信息处理费情况为零。"}
+    assert _span_text(segmented, narrative.evidence["fee.charged"]) == "为零"
+
+
+def test_answers_that_fail_the_checks_are_sent_back_with_the_reason():
+    segmented = _segmented(UNSURE)
+    _, narrative, runtime = _asked(
+        segmented,
+        '{"remedies": [1, 3], "themes": [], "fee": {"sentence": null}}',
+        '{"remedies": [3], "themes": [{"item": "T1", "theme": "平台与政务新媒体", "words": "版式"}], "fee": {"sentence": null}}',
+        '{"remedies": [2, 3], "themes": [], "fee": {"sentence": null}}',
+        retries=3,
+    )
+    reasons = [conversation[-1]["content"] for conversation in runtime.seen[1:]]
+    assert "spans 1 and 3 overlap: choose one of them" in reasons[0]
+    assert "words '版式' are not in item T1" in reasons[1]
+    assert narrative.remedies == ["针对以上问题", "我局将采取措施加以改进"]
+    assert narrative.themes["problems"][1] == ["其他"] and narrative.evidence["themes.problems.1.0"].method == "rule"
+    assert narrative.fee.charged is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ('{"problems": [3]}', "problems were not asked for: leave the key out"),
+        ('{"remedies": [9]}', "span numbers [9] do not exist: use numbers 1 to 3"),
+        ('{"themes": [{"item": "T1", "theme": "格式", "words": "公文"}]}', "theme '格式' is not one of 政策解读"),
+        ('{"themes": [{"item": "T7", "theme": "其他", "words": "公文"}]}', "item 'T7' was not asked about: use one of T1"),
+        ('{"fee": {"sentence": 1, "phrase": "为零", "charged": true}}', "'为零' says no fee was charged"),
+        ('{"fee": {"sentence": 1, "phrase": "未收取", "charged": false}}', "phrase '未收取' is not in sentence 1"),
+    ],
+)
+def test_each_check_names_what_is_wrong(answer, reason):
+    _, narrative, runtime = _asked(_segmented(UNSURE), answer, '{}', retries=1)
+    assert reason in runtime.seen[1][-1]["content"]
+
+
+def test_when_the_model_gives_no_valid_answer_the_rule_reading_stands():
+    segmented = _segmented(UNSURE)
+    baseline, narrative, _ = _asked(segmented, '{"remedies": [9]}', '{"remedies": [9]}')
+    assert narrative == baseline
 
 
 REPORT_WITH_FEE = """某县教育局2023年政府信息公开工作年度报告
@@ -191,31 +258,6 @@ REPORT_WITH_FEE = """某县教育局2023年政府信息公开工作年度报告
 存在的问题是公开内容不够全面;下一步将加强培训。
 六、其他需要报告的事项
 本年度共收取信息处理费0.02万元。"""
-
-
-def test_a_fee_amount_and_phrase_must_be_printed_in_the_chosen_sentence():
-    segmented = _segmented(REPORT_WITH_FEE)
-    runtime = ScriptedRuntime(
-        '{"problems": [1], "remedies": [2]}',
-        '{"sentence": 1, "phrase": "已收取", "charged": true, "amount_yuan": 200}',
-        '{"sentence": 1, "phrase": "收取", "charged": true, "amount_yuan": 300}',
-        '{"sentence": 1, "phrase": "收取", "charged": true, "amount_yuan": 200}',
-    )
-    narrative = refine_narrative(segmented, extract_narrative(segmented), LlmClient(runtime, max_retries=2))
-    assert "phrase '已收取' is not in sentence 1" in runtime.seen[2][-1]["content"]
-    assert "does not state an amount of 300 元" in runtime.seen[3][-1]["content"]
-    assert (narrative.fee.charged, narrative.fee.amount_yuan) == (True, 200)
-    assert narrative.fee.text == "本年度共收取信息处理费0.02万元。"
-    assert segmented.text.text[slice(*narrative.evidence["fee.amount_yuan"].span)] == "0.02万元"
-
-
-def test_when_the_model_gives_no_valid_answer_the_rule_reading_stands():
-    segmented = _segmented("yindu-kjj-2024.txt")
-    baseline = extract_narrative(segmented)
-    llm, _ = _client('{"problems": [9], "remedies": []}', '{"problems": [9], "remedies": []}')
-    narrative = refine_narrative(segmented, baseline, llm)
-    assert (narrative.problems, narrative.remedies, narrative.fee) == (baseline.problems, baseline.remedies, baseline.fee)
-
 
 # ------------------------------------------------------------ agency and year
 
@@ -244,58 +286,6 @@ def test_agency_and_year_may_be_broken_across_lines_in_the_head():
     assert segmented.text.text[slice(*metadata.evidence["year"].span)] == "2023"
 
 
-# ------------------------------------------------------------ table rows
-
-
-def _value_tokens(text: str):
-    return [t for t in tokenize(text, 0, len(text)) if t.kind is Kind.VALUE]
-
-
-def test_align_finds_run_together_digits_in_column_order():
-    text = "一、本年新收政府信息公开申请数量 3000003"
-    spans = align([3, 0, 0, 0, 0, 0, 3], _value_tokens(text))
-    assert [text[a:b] for a, b in spans] == ["3", "0", "0", "0", "0", "0", "3"]
-    assert spans[0][0] == text.index("3000003")
-
-
-def test_align_refuses_a_number_that_is_not_printed_in_order():
-    tokens = _value_tokens("予以公开 5 2 0 0 0 0 7")
-    with pytest.raises(ValueError, match="9 is not printed"):
-        align([5, 2, 0, 0, 0, 0, 9], tokens)
-    with pytest.raises(ValueError, match="2 is not printed"):
-        align([5, 0, 0, 0, 0, 7, 2], tokens)
-    assert align([5, None, 0, 0, 0, 0, 7], tokens)[1] is None
-
-
-ROW_REPORT = """三、收到和处理政府信息公开申请情况
-一、本年新收政府信息公开申请数量 2 1 0 0 0 0 3
-二、上年结转政府信息公开申请数量 2 1 0 0 0 0 4"""
-
-
-def test_rows_read_by_the_model_are_grounded_and_add_up():
-    text = _segmented(ROW_REPORT).text
-    first = text.text.index("一、本年新收")
-    second = text.text.index("二、上年结转")
-    rows = [
-        RowSpan(section="section3", row="new", start=first, end=second),
-        RowSpan(section="section3", row="carried_over", start=second, end=len(text.text)),
-    ]
-    llm, runtime = _client(
-        '{"cells": [2, 1, 0, 0, 0, 0, 3]}',
-        '{"cells": [2, 1, 0, 0, 0, 0, 4]}',
-        '{"cells": [2, 1, 0, 0, 0, 0, 4]}',
-    )
-    cells = read_rows_with_model(text, "2021", rows, llm)
-    assert {p: c.value for p, c in cells.items()} == {
-        f"section3.new.{c}": v
-        for c, v in zip(("natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"), (2, 1, 0, 0, 0, 0, 3), strict=True)
-    }
-    total = cells["section3.new.total"].evidence
-    assert total.method == "model" and text.text[slice(*total.span)] == "3" and total.span[0] > first
-    assert "the cells do not add up" in runtime.seen[2][-1]["content"]
-    assert "一、本年新收政府信息公开申请数量 2 1 0 0 0 0 3" in runtime.seen[0][1]["content"]
-
-
 # ------------------------------------------------------------ open readings of the sums
 
 
@@ -303,23 +293,21 @@ def _open_report():
     """A real dump whose crawler deleted repeated lines: its section 4 prints
     "0 1 0 1 0", which seven tables allow."""
     settings = Settings()
-    path = SEEDS.parent / "real" / "putian-slj-2024.txt"
-    return segment(normalize(read_document(path, settings), settings))
+    return segment(normalize(read_document(SEEDS.parent / "real" / "putian-slj-2024.txt", settings), settings))
 
 
 def test_the_model_chooses_among_the_readings_the_sums_leave_open_and_never_writes_a_number():
-    from gxllm.llm.readings import choose_readings
     from gxllm.tables import read_tables
 
     segmented = _open_report()
     tables = read_tables(segmented)
     [(number, question)] = [(str(i), q) for i, q in enumerate(tables.open_choices, 1) if q.paths[0].startswith("section4")]
     assert len(question.options) > 1
-    review_corrected = next(
+    corrected = next(
         i for i, option in enumerate(question.options)
         if option.get("section4.review.corrected") and option["section4.review.corrected"].value == 1
     )
-    letter = "ABCDEFGHIJ"[review_corrected]
+    letter = "ABCDEFGHIJ"[corrected]
     llm, runtime = _client(json.dumps({"choices": {number: "Z"}}), json.dumps({"choices": {number: letter}}))
     chosen = choose_readings(segmented, tables.open_choices, llm)
     assert chosen["section4.review.corrected"].value == 1
@@ -327,13 +315,30 @@ def test_the_model_chooses_among_the_readings_the_sums_leave_open_and_never_writ
     assert "readings the table's sums allow" in chosen["section4.review.corrected"].evidence.note
     assert "行政复议" in runtime.seen[0][1]["content"]  # the prose went with the question
     assert "only" in runtime.seen[1][-1]["content"]  # a letter not offered was sent back
+    assert len(runtime.seen) == 2  # one question per report, and its one re-ask
 
 
 def test_a_question_the_model_leaves_open_keeps_its_nulls():
-    from gxllm.llm.readings import choose_readings
     from gxllm.tables import read_tables
 
     segmented = _open_report()
     tables = read_tables(segmented)
     llm, _ = _client(json.dumps({"choices": {str(i + 1): None for i in range(len(tables.open_choices))}}))
     assert choose_readings(segmented, tables.open_choices, llm) == {}
+
+
+def test_a_report_whose_sums_settle_every_cell_is_not_asked_about():
+    from gxllm.tables import read_tables
+
+    segmented = _segmented("lianyun-gov-2024.txt")
+    llm, runtime = _client()
+    assert choose_readings(segmented, read_tables(segmented).open_choices, llm) == {}
+    assert runtime.seen == []
+
+
+def test_a_section_five_that_says_nothing_is_not_asked_about():
+    segmented = _segmented(UNSURE.replace("存在问题：一是公开意识不强；二是公文格式不规范。\n针对以上问题，我局将采取措施加以改进。", "无。"))
+    baseline, narrative, runtime = _asked(segmented, '{"fee": {"sentence": null}}')
+    assert (baseline.problems, baseline.remedies) == ([], [])
+    question = runtime.seen[0][1]["content"]
+    assert "【条目】" not in question and "【收费】" in question

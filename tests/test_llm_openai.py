@@ -13,7 +13,7 @@ from gxllm.llm.client import LlmClient, open_client
 from gxllm.llm.errors import AnswerTimeout, RuntimeUnavailable
 from gxllm.llm.prompts import load_prompt
 from gxllm.llm.runtimes.openai_compat import OpenAICompatRuntime
-from gxllm.llm.tasks import ThemeChoice
+from gxllm.llm.readings import ReadingChoice
 from gxllm.settings import Settings
 
 
@@ -63,16 +63,17 @@ def endpoint():
 
 
 def test_an_endpoint_answer_is_validated_like_a_local_one(endpoint, tmp_path):
-    _Endpoint.answers = ['{"problems": [5], "remedies": []}', '{"problems": [1], "remedies": [2]}']
+    _Endpoint.answers = ['{"choices": {"1": "E"}}', '{"choices": {"1": "B"}}']
     settings = Settings(llm_runtime="openai", llm_base_url=endpoint, llm_model="qwen2.5-7b-instruct", cache_dir=tmp_path)
     llm = open_client(settings)
     assert isinstance(llm, LlmClient) and llm.model_id == f"openai:{endpoint}:qwen2.5-7b-instruct"
-    answer = llm.ask(load_prompt("narrative", "v1"), ThemeChoice, values={"clauses": "[1] a\n[2] b"}, context={"items": 2}, max_tokens=50)
-    assert (answer.problems, answer.remedies) == ([1], [2])
+    values = {"prose": "本年收到行政复议1件。", "questions": "问题1：…"}
+    answer = llm.ask(load_prompt("table_choice", "v1"), ReadingChoice, values=values, context={"offered": {"1": 2}}, max_tokens=50)
+    assert answer.choices == {"1": "B"}
     first, second = _Endpoint.requests
     assert first["path"] == "/v1/chat/completions"
     assert (first["model"], first["temperature"], first["max_tokens"]) == ("qwen2.5-7b-instruct", 0, 50)
-    assert "item numbers [5] do not exist" in second["messages"][-1]["content"]
+    assert "question 1 has readings A-B only" in second["messages"][-1]["content"]
     assert (llm.usage.calls, llm.usage.tokens_in, llm.usage.tokens_out) == (2, 642, 24)
 
 

@@ -12,6 +12,7 @@ from gxllm.narrative.clauses import (
     marker_order,
     sentences,
     source_span,
+    spans_at_every_grain,
 )
 
 
@@ -200,3 +201,102 @@ def test_a_title_wrapped_over_two_lines_is_one_heading():
         ("heading", "依据《政府信息公开信息处理费管理办法》收取信息处理费情况"),
         ("sentence", "根据计量标准,本局未收取任何信息处理费。"),
     ]
+
+
+def items(text: str) -> list[str]:
+    return [c.text for c in candidate_clauses(nfkc(text)) if c.kind == "item"]
+
+
+def test_an_enumeration_after_a_cue_and_colon_is_split_at_commas_without_its_closing_deng():
+    clauses = candidate_clauses(nfkc("但仍存在差距。主要表现为：标准化水平还需提升，解读形式不够多样，平台管理仍需加强等。"))
+    assert [(c.kind, c.text) for c in clauses] == [
+        ("lead_in", "但仍存在差距"),
+        ("lead_in", "主要表现为"),
+        ("item", "标准化水平还需提升"),
+        ("item", "解读形式不够多样"),
+        ("item", "平台管理仍需加强"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("如可公开的信息较少，解读方式比较单一等。", ["可公开的信息较少", "解读方式比较单一"]),
+        ("如信息数量偏少，无规范性文件；解读首次采用图表，方式不够新颖等。", ["信息数量偏少,无规范性文件", "解读首次采用图表,方式不够新颖"]),
+    ],
+)
+def test_examples_opened_by_ru_and_closed_by_deng_are_items(text, expected):
+    assert items(text) == expected
+
+
+def test_a_sentence_opening_with_ru_that_lists_nothing_stays_whole():
+    assert items("如期完成信息公开工作，解读及时。") == ["如期完成信息公开工作,解读及时"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（一）存在的主要问题。一是公开意识不强。\n（二）改进措施。一是加大宣传力度。",
+        "（一）工作中存在的主要问题和困难。\n一是公开意识不强。\n（\n二\n）下\n一\n步\n改进措施。\n一是加大宣传力度。",
+    ],
+)
+def test_numbered_subheadings_are_headings_even_run_in_or_broken_over_lines(text):
+    clauses = candidate_clauses(nfkc(text))
+    assert [c.text for c in clauses if c.kind == "item"] == ["公开意识不强", "加大宣传力度"]
+    assert {c.kind for c in clauses} == {"heading", "item"}
+
+
+def test_a_sentence_summing_up_after_a_list_is_a_closing_not_an_item():
+    text = nfkc("采取以下措施：一是开设专栏。二是调整目录。\n目前，专栏已成功开设，目录调整正在进行中。")
+    assert [(c.kind, c.text) for c in candidate_clauses(text)][-3:] == [
+        ("item", "开设专栏"),
+        ("item", "调整目录"),
+        ("closing", "目前,专栏已成功开设,目录调整正在进行中"),
+    ]
+
+
+@pytest.mark.parametrize(("connective", "rest"), [("对此，", "我局积极推进公开"), ("同时，", "组织开展专题培训")])
+def test_a_connective_opening_a_sentence_is_a_lead_in(connective, rest):
+    clauses = candidate_clauses(nfkc(f"解读方式单一。{connective}{rest}。"))
+    assert [(c.kind, c.text) for c in clauses] == [
+        ("item", "解读方式单一"),
+        ("lead_in", nfkc(connective).rstrip(",")),
+        ("item", rest),
+    ]
+
+
+def test_the_last_item_takes_its_paragraph_as_every_item_before_it_did():
+    text = nfkc("一是制度需要完善。\n目前制度不够配套。\n二是能力需要提升。\n仍有不规范情况。\n下一步我局将加强培训。")
+    assert items(text) == ["制度需要完善。目前制度不够配套", "能力需要提升。仍有不规范情况", "加强培训"]
+
+
+def test_clauses_opening_with_the_same_subject_are_one_item_each():
+    assert items("有些单位工作不够规范，公开停留在表面，有些单位没有长期抓好公开工作。") == [
+        "有些单位工作不够规范,公开停留在表面",
+        "有些单位没有长期抓好公开工作",
+    ]
+
+
+def test_a_list_printed_inline_inside_an_item_stays_in_that_item():
+    text = nfkc("一是\n提升公开意识。\n继续加强工作，从以下方面改进：一是提高认识，强化监督。\n二是\n完善沟通机制。")
+    assert items(text) == ["提升公开意识。继续加强工作,从以下方面改进:一是提高认识,强化监督", "完善沟通机制"]
+
+
+def test_a_section_number_left_alone_at_the_end_is_not_an_item():
+    assert items("一是加大宣传力度。\n六、") == ["加大宣传力度"]
+
+
+def test_spans_at_every_grain_are_sentences_clauses_and_items_once_each():
+    text = nfkc("（一）存在问题\n公开内容不够全面，解读不够深入；栏目更新不及时。\n下一步将加强培训。")
+    spans = spans_at_every_grain(text, offset=10)
+    assert [c.text for c in spans] == [
+        "公开内容不够全面,解读不够深入;栏目更新不及时",
+        "公开内容不够全面,解读不够深入",
+        "公开内容不够全面",
+        "解读不够深入",
+        "栏目更新不及时",
+        "下一步将加强培训",
+        "加强培训",
+    ]
+    source = " " * 10 + text
+    assert all(without_breaks(source[c.start : c.end]) == nfkc(c.text) for c in spans)

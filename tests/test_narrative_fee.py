@@ -7,7 +7,7 @@ import pytest
 from gxllm.document import NormalizedText, Segmented
 from gxllm.narrative.fee import read_fee
 from tests.report_text import segmented
-from tests.test_narrative_themes import report
+from tests.test_narrative_lists import report
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,14 @@ from tests.test_narrative_themes import report
         ("本机关按规定收取了信息处理费。", True, None, "本机关按规定收取了信息处理费。"),
         ("本年度发出收费通知0件，总金额0元，实际收取0元。", False, 0, "本年度发出收费通知0件,总金额0元,实际收取0元。"),
         ("1.本年度无收取信息处理费情况。\n2.无其他事项。", False, None, "本年度无收取信息处理费情况。"),
+        ("我局2022年度未产生信息公开处理费用。", False, None, "我局2022年度未产生信息公开处理费用。"),
+        ("2025 年我局无收取信息费。", False, None, "2025 年我局无收取信息费。"),
+        (
+            "本年度信息公开处理费收费情况\n2024 年，本局未发生政府信息公开收费事项。",
+            False,
+            None,
+            "2024 年,本局未发生政府信息公开收费事项。",
+        ),
         (
             "（一）收取信息处理费情况\n根据《办法》计量标准，本局未收取\n任何信息处理费。",
             False,
@@ -97,3 +105,8 @@ def test_whole_text_is_searched_when_no_section_was_found():
     reading = read_fee(source)
     assert reading.fee.model_dump() == {"charged": False, "amount_yuan": None, "text": "本年度未收取信息处理费。"}
     assert reading.evidence["fee.charged"].span == (text.index("未收取"), text.index("未收取") + 3)
+
+
+def test_a_free_gazette_is_not_a_statement_about_request_fees():
+    source = segmented(report("无。", sixth="无。", first="公报刊出12期，提供免费赠阅1.4万本。"))
+    assert read_fee(source).fee.model_dump() == {"charged": None, "amount_yuan": None, "text": None}

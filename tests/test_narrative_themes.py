@@ -1,81 +1,82 @@
-"""Problems and remedies of section 五 in each way reports write them, through read → normalise → segment."""
+"""A theme for each problem and remedy: the taxonomy as data, read from each item's own words."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from gxllm.narrative import extract_narrative
+from gxllm.narrative.taxonomy import OTHER, THEME_NAMES, THEMES
+from gxllm.narrative.themes import NO_THEME_NOTE, themes_named
 from tests.report_text import segmented
+from tests.test_narrative_lists import report
 
 
-def report(fifth: str, sixth: str = "无。", first: str = "我局认真落实政府信息公开工作。") -> str:
-    return (
-        "测试区科学技术局2024年政府信息公开工作年度报告\n"
-        f"一、总体情况\n{first}\n五、存在的主要问题及改进情况\n{fifth}\n六、其他需要报告的事项\n{sixth}"
+def test_the_taxonomy_is_the_issue_s_list_in_its_order():
+    assert THEME_NAMES == (
+        "政策解读",
+        "依申请公开办理",
+        "主动公开深度与广度",
+        "重点领域公开",
+        "平台与政务新媒体",
+        "队伍与培训",
+        "制度机制与考核",
+        "公众参与与回应关切",
+        "决策公开",
+        "基层政务公开",
+        "其他",
     )
+    assert all(theme.description and re.compile(theme.cues) for theme in (*THEMES, OTHER))
 
 
-STYLES = {
-    "mixed paragraph": (
-        "2024年，我局工作取得了一定成效，但仍然存在不足：一是公开意识不强。二是队伍建设薄弱。"
-        "我局将采取以下措施进行改进：一是加大宣传力度。二是加强培训力度。"
-    ),
-    "sub-headings with numbered items": (
-        "（一）存在的主要问题\n1．公开意识不强。\n2．队伍建设薄弱。\n（二）改进措施\n1．加大宣传力度。\n2．加强培训力度。"
-    ),
-    "paragraphs with a sentence lead-in": (
-        "我局工作取得一定成绩，但是也存在一定的问题和不足。一是公开意识不强；二是队伍建设薄弱。\n"
-        "为进一步做好信息公开工作，我局采取相应措施。一是加大宣传力度；二是加强培训力度。"
-    ),
-    "second list with no lead-in": "一是公开意识不强。二是队伍建设薄弱。\n一是加大宣传力度。二是加强培训力度。",
-    "colon lead-ins and 第一": "存在问题：第一，公开意识不强；第二，队伍建设薄弱。改进措施：第一，加大宣传力度；第二，加强培训力度。",
-    "bracketed numbers on lines": "主要问题：\n(1)公开意识不强；\n(2)队伍建设薄弱。\n改进措施：\n(1)加大宣传力度；\n(2)加强培训力度。",
-    "one sentence each": (
-        "但还存在一些问题和不足。例如，公开意识不强；队伍建设薄弱。\n下一步，我局将加大宣传力度；加强培训力度。"
-    ),
-    "bare sub-headings": "存在问题\n公开意识不强；队伍建设薄弱。\n改进措施\n加大宣传力度；加强培训力度。",
-    "focusing sentence then list": (
-        "存在的问题主要是公开意识不强，队伍建设薄弱。针对以上问题，我局将从以下方面改进：（一）加大宣传力度；（二）加强培训力度。"
-    ),
-    "inline headings with colons": "存在的主要问题：公开意识不强；队伍建设薄弱。改进情况：加大宣传力度；加强培训力度。",
-    "主要表现在 and 针对上述问题": (
-        "我局工作虽然取得了一定成效，但与上级要求相比还存在一定差距，主要表现在：一是公开意识不强；二是队伍建设薄弱。\n"
-        "针对上述问题，我局将采取以下措施：一是加大宣传力度；二是加强培训力度。"
-    ),
-    "year and subject opening the remedies": "公开意识不强；队伍建设薄弱。2025年，我局将加大宣传力度；加强培训力度。",
-}
+@pytest.mark.parametrize(
+    ("item", "themes"),
+    [
+        ("政策解读形式不够多样化", ["政策解读", "主动公开深度与广度"]),
+        ("提高依申请公开办理质量", ["依申请公开办理"]),
+        ("及时公开财政预决算信息", ["主动公开深度与广度", "重点领域公开"]),
+        ("政务新媒体日常监管不够", ["平台与政务新媒体", "制度机制与考核"]),
+        ("加强业务培训", ["队伍与培训"]),
+        ("考核机制不够健全", ["制度机制与考核"]),
+        ("政民互动留言回复效率有待提高", ["公众参与与回应关切"]),
+        ("重大行政决策预公开不够", ["决策公开"]),
+        ("推进基层政务公开标准化", ["基层政务公开"]),
+    ],
+)
+def test_each_theme_is_named_by_its_words_and_the_first_named_is_the_main(item, themes):
+    assert [cue.theme for cue in themes_named(item)] == themes
 
 
-@pytest.mark.parametrize("fifth", STYLES.values(), ids=STYLES.keys())
-def test_every_listing_style_gives_the_same_items(fifth):
-    narrative = extract_narrative(segmented(report(fifth)))
-    assert narrative.problems == ["公开意识不强", "队伍建设薄弱"]
-    assert narrative.remedies == ["加大宣传力度", "加强培训力度"]
+def test_a_weak_cue_names_a_theme_only_when_no_theme_is_named():
+    assert [cue.theme for cue in themes_named("可公开事项不多")] == ["主动公开深度与广度"]
+    assert [cue.theme for cue in themes_named("公开栏目不多")] == ["平台与政务新媒体"]
+    assert themes_named("公文格式需进一步规范") == []
 
 
-def test_items_are_source_spans_with_evidence():
-    source = segmented(report("一是公开意识\n不强。二是队伍建设薄弱。\n下一步，我局将加大宣传力度。"))
+def test_every_item_gets_its_themes_with_the_words_that_named_them():
+    source = segmented(report("一是政策解\n读形式单一。二是公文格式不规范。\n下一步，我局将加强业务培训。"))
     narrative = extract_narrative(source)
-    assert narrative.problems == ["公开意识不强", "队伍建设薄弱"]
-    assert narrative.remedies == ["加大宣传力度"]
-    for key, item in [("problems.0", "公开意识不强"), ("problems.1", "队伍建设薄弱"), ("remedies.0", "加大宣传力度")]:
-        evidence = narrative.evidence[key]
-        assert evidence.span is not None
-        assert evidence.token == source.text.text[evidence.span[0] : evidence.span[1]]
-        assert re.sub(r"\s*\n\s*", "", evidence.token) == item
-    assert narrative.evidence["problems.0"].note == "listed as 一是"
+    assert narrative.themes == {
+        "problems": [["政策解读", "主动公开深度与广度"], [OTHER.name]],
+        "remedies": [["队伍与培训"]],
+    }
+    main = narrative.evidence["themes.problems.0.0"]
+    assert (main.token, main.note, main.method) == ("解\n读", "政策解读", "rule")
+    assert source.text.text[slice(*main.span)] == "解\n读"
+    assert narrative.evidence["themes.problems.0.1"].token == "形式"
+    assert narrative.evidence["themes.problems.1.0"].note == NO_THEME_NOTE
 
 
-def test_a_section_that_says_nothing_has_no_items():
-    narrative = extract_narrative(segmented(report("无。")))
-    assert (narrative.problems, narrative.remedies) == ([], [])
-    assert narrative.evidence["problems"].note == "no problems found in section 五"
+def test_the_extraction_output_has_themes_beside_the_record_keys(tmp_path):
+    from gxllm.pipeline import extract
 
-
-def test_missing_section_five_is_noted():
-    text = "测试区科学技术局2024年政府信息公开工作年度报告\n一、总体情况\n我局认真落实。\n六、其他需要报告的事项\n无。"
-    narrative = extract_narrative(segmented(text))
-    assert (narrative.problems, narrative.remedies) == ([], [])
-    assert "not found" in (narrative.evidence["remedies"].note or "")
+    path = tmp_path / "report.txt"
+    path.write_text(report("一是政策解读形式单一。\n下一步，我局将加强业务培训。"), encoding="utf-8")
+    output = extract(path, use_llm=False).to_output()
+    assert output["themes"] == {"problems": [["政策解读", "主动公开深度与广度"]], "remedies": [["队伍与培训"]]}
+    assert list(output)[: list(output).index("themes")] == [
+        "agency", "year", "template", "section2", "section3", "section4", "problems", "remedies", "fee"
+    ]
+    assert json.loads(json.dumps(output, ensure_ascii=False))["themes"] == output["themes"]

@@ -140,3 +140,25 @@ def test_a_title_in_large_type_over_three_lines_and_a_date_signed_in_chinese_num
     assert (result.agency, result.year) == ("某市城市管理局", 2020)
     signed = segmented("一、总体情况\n2020年，我局认真落实。\n某市城市管理局\n二〇二一年一月十三日\n")
     assert signed.agency == "某市城市管理局"
+
+
+def test_section_five_without_its_heading_starts_at_its_first_subheading_after_the_tables():
+    text = (
+        "测试局2024年政府信息公开工作年度报告\n一、总体情况\n我局认真落实。\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t0\n（一）主要问题\n公开意识不强。\n"
+        "（二）改进情况\n加大宣传力度。\n六、其他需要报告的事项\n无。"
+    )
+    source = segmented(text)
+    assert source.body(5).split("\n")[:2] == ["(一)主要问题", "公开意识不强。"]
+    assert "主要问题" not in source.body(4)
+
+
+def test_section_six_printed_before_five_takes_its_subheadings_after_five():
+    text = (
+        "测试局2024年政府信息公开工作年度报告\n一、总体情况\n我局认真落实。\n"
+        "六、其他需要报告的事项\n五、存在的主要问题及改进情况\n一是公开意识不强。\n二是加大宣传力度。\n"
+        "（一）信息处理费收取情况\n本年度未收取信息处理费。\n（二）政务公开落实情况\n工作任务全部完成。"
+    )
+    source = segmented(text)
+    assert source.body(5).strip() == "一是公开意识不强。\n二是加大宣传力度。"
+    assert source.body(6).startswith("(一)信息处理费收取情况")

@@ -42,7 +42,7 @@ def _flag(record: dict, rule: str) -> dict:
 def test_the_spec_names_every_call(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     assert {"/api/documents", "/api/jobs/{job_id}", "/api/records", "/api/records/{record_id}",
-            "/api/records/{record_id}/decisions"} <= set(spec["paths"])
+            "/api/records/{record_id}/decisions", "/api/themes"} <= set(spec["paths"])
     # The review pages are not part of the API.
     assert "/records/{record_id}" not in spec["paths"]
 
@@ -79,11 +79,31 @@ def test_the_queue_puts_the_worst_and_most_flagged_first(client: TestClient, rev
         ({"agency": "%"}, []),
         ({"status": "reviewed"}, []),
         ({"status": "all", "year": 2024}, [LIANYUN, YINDU]),
+        ({"theme": "决策公开"}, [LIANYUN]),
+        ({"theme": "依申请公开办理", "status": "all"}, [HAIAN]),
     ],
 )
 def test_the_queue_filters(client: TestClient, review_store: ReviewStore, query: dict, expected: list[str]) -> None:
     items = client.get("/api/records", params=query).json()["items"]
     assert [item["id"] for item in items] == [review_store.ids[name] for name in expected]
+
+
+def test_problems_and_remedies_are_counted_by_theme_across_the_store(client: TestClient, review_store: ReviewStore) -> None:
+    records = [client.get(f"/api/records/{record_id}").json()["record"] for record_id in review_store.ids.values()]
+    expected: dict[tuple[str, str], list[int]] = {}
+    for record in records:
+        for name, items in record["themes"].items():
+            assert len(items) == len(record[name])
+            for themes in items:
+                for rank, theme in enumerate(themes):
+                    count = expected.setdefault((name, theme), [0, 0, 0])
+                    count[0] += 1
+                    count[1] += rank == 0
+        for key in {(name, t) for name, items in record["themes"].items() for themes in items for t in themes}:
+            expected[key][2] += 1
+    counts = client.get("/api/themes").json()
+    assert {(c["list"], c["theme"]): [c["items"], c["main"], c["documents"]] for c in counts} == expected
+    assert counts[0]["list"] == "problems" and counts[0]["items"] == max(c["items"] for c in counts if c["list"] == "problems")
 
 
 def test_a_record_comes_with_its_flags_evidence_and_lock(client: TestClient, review_store: ReviewStore) -> None:

@@ -131,6 +131,11 @@ def test_the_queue_lists_flagged_records_with_counts(alice: TestClient, review_s
     filtered = alice.get("/", params={"year": "2019"}).text
     assert re.findall(r'/records/(\d+)"', filtered) == [str(review_store.ids[HAIAN])]
     assert '<option value="2019" selected>2019（1）</option>' in filtered
+    # The themes of the records' problems and remedies filter too, each counted over the records left.
+    assert '<option value="队伍与培训">队伍与培训（2）</option>' in page
+    themed = alice.get("/", params={"theme": "决策公开"}).text
+    assert re.findall(r'/records/(\d+)"', themed) == [str(review_store.ids["lianyun-gov-2024.unbalanced"])]
+    assert '<option value="决策公开" selected>决策公开（1）</option>' in themed
 
 
 def test_report_text_is_escaped_everywhere(alice: TestClient, review_store: ReviewStore) -> None:

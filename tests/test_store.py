@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -25,14 +26,16 @@ from gxllm.store import (
     done_and_failed,
     find_document,
     flag_states,
+    item_themes,
     open_flags,
     open_store,
     record_failure,
     start_run,
     store_extraction,
+    theme_counts,
     to_extraction,
 )
-from gxllm.store.engine import alembic_config, make_engine
+from gxllm.store.engine import alembic_config, make_engine, upgrade
 from gxllm.validate import validate
 
 # The store_url fixture: SQLite, and PostgreSQL on a server the tests start.
@@ -70,8 +73,60 @@ def test_migrations_create_the_models_schema_and_nothing_else(store_url: str) ->
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() if "sqlite" in store_url else "wal"
     engine.dispose()
-    assert version == "0003"
+    assert version == "0004"
     assert journal == "wal"
+
+
+def test_item_themes_are_stored_kept_by_a_correction_and_counted_across_the_store(
+    store_url: str, seed_extraction: Extraction
+) -> None:
+    sessions = open_store(store_url)
+    last_year = _year_before(seed_extraction, other_column_off_by=0)
+    alice = _store_both_years(sessions, seed_extraction, last_year)
+    with sessions.begin() as session:
+        document = find_document(session, seed_extraction.source.sha256)
+        assert to_extraction(document.current_version).themes == seed_extraction.themes
+        correct(session, document.id, expected_version=document.version, cell="section3.new.total", value=68, reviewer=alice)
+    with sessions() as session:
+        document = find_document(session, seed_extraction.source.sha256)
+        assert document.current_version.number == 2
+        assert to_extraction(document.current_version).themes == seed_extraction.themes
+        counts = {(c.list_name, c.theme): (c.items, c.main, c.documents) for c in theme_counts(session)}
+    # Counted over current records only: the seed's correction, not its first version, and last year's record.
+    expected: dict[tuple[str, str], list[int]] = {}
+    for extraction in (seed_extraction, last_year):
+        for name, items in extraction.themes.items():
+            for themes in items:
+                for rank, theme in enumerate(themes):
+                    count = expected.setdefault((name, theme), [0, 0, 0])
+                    count[0] += 1
+                    count[1] += rank == 0
+    for extraction in (seed_extraction, last_year):
+        for key in {(name, theme) for name, items in extraction.themes.items() for themes in items for theme in themes}:
+            expected[key][2] += 1
+    assert counts == {key: tuple(value) for key, value in expected.items()}
+    assert counts[("problems", "基层政务公开")] == (1, 1, 1)
+
+
+def test_the_themes_migration_reads_the_themes_of_records_stored_before(tmp_path: Path, seed_extraction: Extraction) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    record = json.dumps(seed_extraction.record.to_json(), ensure_ascii=False)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO documents (id, sha256, first_seen_at, updated_at, review_status, version)"
+            " VALUES (1, 'a', '2026-01-01', '2026-01-01', 'clean', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO record_versions (id, document_id, number, kind, record, evidence, source, timings, created_at)"
+            " VALUES (1, 1, 1, 'extraction', ?, '{}', '{}', '{}', '2026-01-01')",
+            (record,),
+        )
+    engine.dispose()
+    sessions = open_store(url)
+    with sessions() as session:
+        assert item_themes(session.get(RecordVersion, 1)) == seed_extraction.themes
 
 
 def test_an_extraction_is_stored_once_with_its_flags_and_paths(store_url: str, seed_extraction: Extraction) -> None:
@@ -213,14 +268,26 @@ def test_two_reviewers_from_the_same_version_cannot_both_write(store_url: str, s
 
 def _year_before(extraction: Extraction, *, other_column_off_by: int) -> Extraction:
     """The same agency's report of the year before, whose 结转下年度 equals this
-    year's 上年结转 except in the ``other`` column (off by ``other_column_off_by``)."""
+    year's 上年结转 except in the ``other`` column (off by ``other_column_off_by``),
+    and whose section 五 this year's neither repeats nor answers."""
     record = extraction.record.model_copy(deep=True)
     record.year = extraction.record.year - 1  # type: ignore[operator]
+    record.problems, record.remedies = ["基层政务公开标准化有待推进"], ["推进基层政务公开标准化"]
     for column in ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other", "total"):
         carried = extraction.record.cell(f"section3.carried_over.{column}")
         record.set_cell(f"section3.carried_forward.{column}", carried + (other_column_off_by if column == "other" else 0))
     source = extraction.source.model_copy(update={"sha256": "0" * 64, "path": "last-year.txt"})
-    return extraction.model_copy(update={"record": record, "source": source, "flags": []})
+    themes = {"problems": [["基层政务公开"]], "remedies": [["基层政务公开"]]}
+    return extraction.model_copy(update={"record": record, "themes": themes, "source": source, "flags": []})
+
+
+def _store_both_years(sessions, this_year: Extraction, last_year: Extraction):
+    """Both years stored, and a reviewer: alice."""
+    with sessions.begin() as session:
+        for extraction in (this_year, last_year):
+            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
+        alice = add_user(session, "alice", "hash-a")
+    return alice
 
 
 def _cross_year_cells(session, sha256: str) -> list[list[str]]:
@@ -250,10 +317,7 @@ def test_cross_year_is_checked_in_the_store_whichever_year_arrives_first(
 def test_a_correction_of_last_year_settles_this_years_cross_year_flag(store_url: str, seed_extraction: Extraction) -> None:
     sessions = open_store(store_url)
     last_year = _year_before(seed_extraction, other_column_off_by=2)
-    with sessions.begin() as session:
-        for extraction in (seed_extraction, last_year):
-            store_extraction(session, extraction, path=extraction.source.path, text=extract_text())
-        alice = add_user(session, "alice", "hash-a")
+    alice = _store_both_years(sessions, seed_extraction, last_year)
     with sessions.begin() as session:
         document = find_document(session, last_year.source.sha256)
         value = seed_extraction.record.cell("section3.carried_over.other")
@@ -262,6 +326,32 @@ def test_a_correction_of_last_year_settles_this_years_cross_year_flag(store_url:
     with sessions() as session:
         assert _cross_year_cells(session, seed_extraction.source.sha256) == []
         assert find_document(session, seed_extraction.source.sha256).review_status == "clean"
+
+
+@pytest.mark.parametrize("last_year_first", [True, False], ids=["last-year-first", "this-year-first"])
+def test_what_repeats_from_last_year_is_flagged_in_the_store_whichever_year_arrives_first(
+    store_url: str, last_year_first: bool
+) -> None:
+    """三明市 2022 and 2023, real reports of consecutive years: 2023 names a problem 2022 promised to fix."""
+    from gxllm.pipeline import read_normalized
+    from gxllm.service.queue import QueueFilters, load_queue
+
+    real = SEED.parent.parent / "real"
+    reports = [real / "sanming-gov-2022.txt", real / "sanming-gov-2023.txt"]
+    sessions = open_store(store_url)
+    for path in reports if last_year_first else reports[::-1]:
+        with sessions.begin() as session:
+            store_extraction(session, extract(path, use_llm=False), path=str(path), text=read_normalized(path).text)
+    with sessions() as session:
+        by_year = {d.year: d for d in session.scalars(select(Document))}
+        repeats = [(f.rule, f.severity, f.cells) for f in by_year[2023].current_version.flags if f.rule != "CROSS_YEAR"]
+        assert repeats == [("REMEDY_NOT_EFFECTIVE", "info", ["problems.2"])]
+        assert not [f for f in by_year[2022].current_version.flags if f.rule == "REMEDY_NOT_EFFECTIVE"]
+        assert by_year[2023].review_status == "open"
+        # The review queue lists it under its rule.
+        queue = load_queue(session, QueueFilters(rule="REMEDY_NOT_EFFECTIVE"))
+        assert [row.record_id for row in queue.rows] == [by_year[2023].id]
+        assert "REMEDY_NOT_EFFECTIVE" in queue.rows[0].rules
 
 
 def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: str, seed_extraction: Extraction) -> None:

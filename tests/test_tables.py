@@ -156,7 +156,7 @@ def test_2021_report_printing_other_as_one_row(lianyun):
     s3 = "\n".join(" ".join([label, *cells]) for label, cells in rows)
     result = read_tables(segmented(report(s2, s3, " ".join(section4_cells(lianyun)))))
     record, evidence, notes = result.record, result.evidence, result.notes
-    assert result.unsettled == []  # rows the report leaves out are not for a second reader
+    assert result.open_choices == []  # rows the report leaves out are not for a second reader
     for key in ("other_overdue_correction", "other_overdue_fee", "other_other"):
         for column in ("natural_person", "total"):
             assert record.cell(f"section3.{key}.{column}") is None
@@ -221,10 +221,8 @@ def test_short_row_without_empties_is_null_with_reason(lianyun):
     result = read_tables(segmented(text))
     assert result.record.cell("section3.partial.total") is None
     assert "6 values" in result.evidence["section3.partial.total"].note
-    # The row is handed on, with the text that holds it, to a second reader.
-    [row] = result.unsettled
-    assert (row.section, row.row) == ("section3", "partial")
-    assert segmented(text).text.text[row.start : row.end].split() == ["(二)部分公开", "0", "0", "0", "0", "0", "8"]
+    # No reading fits: nothing is offered to a second reader, which may only choose.
+    assert result.open_choices == []
 
 
 def test_page_numbers_inside_a_table_are_not_cells(lianyun):

@@ -60,6 +60,7 @@ def test_previous_year_is_compared(tmp_path: Path) -> None:
     earlier = _gold("lianyun-gov-2024")
     earlier["year"] = 2023
     earlier["section3"]["carried_forward"] = {**earlier["section3"]["carried_over"], "natural_person": 12, "total": 12}
+    earlier["problems"], earlier["remedies"] = [], []  # last year's section 五 is not this year's concern here
     (tmp_path / "2023.json").write_text(json.dumps(earlier, ensure_ascii=False), encoding="utf-8")
     this_year = str(SEEDS / "lianyun-gov-2024.gold.json")
     result = runner.invoke(app, ["validate", this_year, "--previous", str(tmp_path / "2023.json"), "--json"])

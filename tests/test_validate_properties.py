@@ -49,6 +49,8 @@ def consistent_records(draw: st.DrawFn, version: str | None = None) -> Record:
             record.set_cell(f"section2.{row.key}.{column.key}", value)
     overdue_fee = record.cell("section3.other_overdue_fee.total") if version == "2021" else 0
     record.fee = Fee(charged=bool(overdue_fee), text="本年度收费情况见上表。")
+    # Section 五 names concrete problems and remedies (NARRATIVE_EMPTY).
+    record.problems, record.remedies = ["政策解读形式单一", "栏目更新不及时"], ["丰富政策解读形式", "加强栏目管理"]
     return record
 
 

@@ -7,17 +7,23 @@ cases with the same truth). Subfolders are searched too.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from gxllm import strict_json
 from gxllm.errors import BadGold, one_line
+from gxllm.narrative.taxonomy import THEME_NAMES
 from gxllm.read import SUPPORTED_SUFFIXES
-from gxllm.record import Record
+from gxllm.record import ItemThemes, Record
 
 GOLD_SUFFIX = ".gold.json"
+# Beside the cases, optional: the themes of every narrative item, one line per
+# item: file (the source's name), list, index, themes (main first, ";"-joined), item.
+THEMES_FILE = "THEMES.tsv"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,28 @@ class GoldCase:
     source: Path
     gold_path: Path
     gold: Record
+    themes: ItemThemes | None = None  # from THEMES.tsv beside the source, when it has the case
+
+
+def load_themes(path: Path) -> dict[str, ItemThemes]:
+    """THEMES.tsv by source file name; :class:`BadGold` when a line is malformed or its themes unknown."""
+    by_file: dict[str, dict[Any, dict[int, list[str]]]] = {}
+    try:
+        rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadGold(f"{path}: not readable ({error})") from error
+    for number, row in enumerate(rows, start=2):
+        themes = (row.get("themes") or "").split(";")
+        if row.get("list") not in ("problems", "remedies") or not (row.get("index") or "").isdigit():
+            raise BadGold(f"{path}:{number}: needs file, list (problems|remedies), index, themes, item")
+        unknown = [t for t in themes if t not in THEME_NAMES]
+        if unknown:
+            raise BadGold(f"{path}:{number}: themes {unknown} are not in the taxonomy")
+        by_file.setdefault(row["file"], {}).setdefault(row["list"], {})[int(row["index"])] = themes
+    return {
+        file: {name: [items[i] for i in sorted(items)] for name, items in lists.items()}
+        for file, lists in by_file.items()
+    }
 
 
 def load_gold(path: Path) -> Record:
@@ -59,6 +87,7 @@ def load_gold_dir(directory: Path) -> list[GoldCase]:
     for path in files:
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
             sources.setdefault(_stem(path, path.suffix), []).append(path)
+    themes = {path.parent: load_themes(path) for path in files if path.name == THEMES_FILE}
     cases: list[GoldCase] = []
     for gold_path in sorted(path for path in files if path.name.endswith(GOLD_SUFFIX)):
         gold = load_gold(gold_path)
@@ -68,7 +97,16 @@ def load_gold_dir(directory: Path) -> list[GoldCase]:
             raise BadGold(
                 f"{gold_path}: no source file beside it (expected {stem}.EXT, EXT one of {' '.join(sorted(SUPPORTED_SUFFIXES))})"
             )
-        cases += [GoldCase(source.relative_to(directory).as_posix(), source, gold_path, gold) for source in beside]
+        cases += [
+            GoldCase(
+                source.relative_to(directory).as_posix(),
+                source,
+                gold_path,
+                gold,
+                themes.get(source.parent, {}).get(source.name),
+            )
+            for source in beside
+        ]
     if not cases:
         raise BadGold(f"{directory}: no gold cases (NAME.EXT with NAME{GOLD_SUFFIX} beside it)")
     return sorted(cases, key=lambda case: case.name)

@@ -24,6 +24,8 @@ from gxllm.evaluate.metrics import (
     false_alarms,
     is_alarm,
     score_items,
+    score_themes,
+    ThemeScore,
 )
 from gxllm.evaluate.perturb import Change, apply_change, plan_changes
 from gxllm.evaluate.results import Alarm, CaseResult, ChangeOutcome, EvalReport, WrongCell, summarise
@@ -65,11 +67,12 @@ def _score(
     outcomes: list[ChangeOutcome],
 ) -> tuple[CaseResult, list[WrongCell]]:
     if prediction is None:
-        predicted, evidence, flags, timings = None, {}, [], {}
+        predicted, themes, evidence, flags, timings = None, {}, {}, [], {}
         unjustified: list[Flag] = []
     else:
-        predicted, evidence, flags, timings = (
+        predicted, themes, evidence, flags, timings = (
             prediction.record,
+            prediction.themes,
             prediction.evidence,
             prediction.flags,
             prediction.timings,
@@ -103,6 +106,20 @@ def _score(
         fields=compare_fields(case.gold, predicted),
         problems=score_items(case.gold.problems, predicted.problems if predicted else []),
         remedies=score_items(case.gold.remedies, predicted.remedies if predicted else []),
+        themes=None
+        if case.themes is None
+        else sum(
+            (
+                score_themes(
+                    getattr(case.gold, name),
+                    case.themes.get(name, []),
+                    getattr(predicted, name) if predicted else [],
+                    themes.get(name, []),
+                )
+                for name in ("problems", "remedies")
+            ),
+            ThemeScore(),
+        ),
         wrong_unflagged=sum(1 for w in wrong if w.predicted is not None and not w.flagged),
         flags_raised=sum(map(is_alarm, flags)),
         false_alarms=[_alarm(f) for f in unjustified],

@@ -6,14 +6,14 @@ every figure can be checked by hand on a tiny example.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from difflib import SequenceMatcher
 from typing import Any
 
 from pydantic import BaseModel, computed_field
 
+from gxllm.narrative.similarity import compact, normalise_item, similarity
 from gxllm.record import Flag, Number, Record
+
+__all__ = ["normalise_item", "similarity"]  # used here, and where items are compared
 
 FIELDS = ("agency", "year", "template", "fee.charged")
 MATCH_THRESHOLD = 0.6
@@ -148,10 +148,6 @@ class FieldResult(BaseModel):
     correct: bool
 
 
-def _compact(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
 def same_agency(gold: str | None, predicted: str | None) -> bool:
     """Agencies match when, after NFKC and whitespace removal, one contains the other.
 
@@ -160,7 +156,7 @@ def same_agency(gold: str | None, predicted: str | None) -> bool:
     """
     if gold is None or predicted is None:
         return gold is predicted
-    gold, predicted = _compact(gold), _compact(predicted)
+    gold, predicted = compact(gold), compact(predicted)
     return bool(gold) and bool(predicted) and (gold in predicted or predicted in gold)
 
 
@@ -189,22 +185,6 @@ def compare_fields(gold: Record, predicted: Record | None) -> dict[str, FieldRes
 
 # ---------------------------------------------------------------- narrative
 
-# Item markers at the start of an item: 一是 / 二是, （一） / (1), 1. / 1、 / 一、
-_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)"
-)
-
-
-def normalise_item(text: str) -> str:
-    """An item as compared: NFKC, no whitespace, no leading list marker, no punctuation."""
-    text = _MARKER.sub("", _compact(text))
-    return "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
-
-
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, normalise_item(a), normalise_item(b)).ratio()
-
-
 def match_items(gold: list[str], predicted: list[str]) -> list[tuple[int, int, float]]:
     """One-to-one pairs (gold index, predicted index, similarity), greedily from the most similar down.
 
@@ -230,6 +210,78 @@ def match_items(gold: list[str], predicted: list[str]) -> list[tuple[int, int, f
 
 def score_items(gold: list[str], predicted: list[str]) -> ItemScore:
     return ItemScore(matched=len(match_items(gold, predicted)), gold=len(gold), predicted=len(predicted))
+
+
+# ---------------------------------------------------------------- themes
+
+
+class ThemeScore(BaseModel):
+    """Themes of the gold items that were matched to a predicted item (as for narrative F1).
+
+    An item's themes are a set with a main theme (the first). ``agreed`` is the
+    headline: both main themes are recognised, the predicted main theme being
+    one of the gold's themes and the gold's main one of the predicted. Themes
+    are a judgement, and annotators order secondary themes as freely as
+    readers do; this asks that neither side missed what the item is about.
+    ``main_right`` (the same main theme) and ``same_set`` (the same themes)
+    are the strict figures; ``labels_*`` count (item, theme) pairs.
+    """
+
+    items: int = 0
+    agreed: int = 0
+    main_right: int = 0
+    same_set: int = 0
+    labels_right: int = 0
+    labels_gold: int = 0
+    labels_predicted: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accuracy(self) -> float | None:
+        return _share(self.agreed, self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def main_accuracy(self) -> float | None:
+        return _share(self.main_right, self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def set_accuracy(self) -> float | None:
+        return _share(self.same_set, self.items)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label_precision(self) -> float | None:
+        return _share(self.labels_right, self.labels_predicted)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label_recall(self) -> float | None:
+        return _share(self.labels_right, self.labels_gold)
+
+    def __add__(self, other: ThemeScore) -> ThemeScore:
+        counts = type(self).model_fields
+        return ThemeScore(**{name: getattr(self, name) + getattr(other, name) for name in counts})
+
+
+def score_themes(
+    gold: list[str], gold_themes: list[list[str]], predicted: list[str], predicted_themes: list[list[str]]
+) -> ThemeScore:
+    """The themes of each gold item against those of the predicted item matched to it."""
+    score = ThemeScore()
+    for gi, pi, _ in match_items(gold, predicted):
+        want, got = gold_themes[gi], predicted_themes[pi] if pi < len(predicted_themes) else []
+        score += ThemeScore(
+            items=1,
+            agreed=int(bool(got) and got[0] in want and want[0] in got),
+            main_right=int(bool(got) and got[0] == want[0]),
+            same_set=int(set(got) == set(want)),
+            labels_right=len(set(got) & set(want)),
+            labels_gold=len(set(want)),
+            labels_predicted=len(set(got)),
+        )
+    return score
 
 
 # ---------------------------------------------------------------- flags

@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
-from gxllm.evaluate.metrics import ItemScore, Ratio
+from gxllm.evaluate.metrics import ItemScore, Ratio, ThemeScore
 from gxllm.evaluate.results import EvalReport
 
 TERMINAL_DETAIL_ROWS = 20  # wrong cells and missed changes printed; the files have all
@@ -44,6 +44,23 @@ def _items(name: str, score: ItemScore) -> tuple[str, ...]:
     )
 
 
+def _themes_table(t: ThemeScore) -> SummaryTable:
+    def share(part: int, whole: int) -> str:
+        return ratio(Ratio(correct=part, total=whole))
+
+    return SummaryTable(
+        f"Themes ({t.items} matched items)",
+        ("measure", "value"),
+        [
+            ("accuracy: each main theme among the other's themes", share(t.agreed, t.items)),
+            ("main theme the same", share(t.main_right, t.items)),
+            ("the same themes", share(t.same_set, t.items)),
+            ("theme labels: precision", share(t.labels_right, t.labels_predicted)),
+            ("theme labels: recall", share(t.labels_right, t.labels_gold)),
+        ],
+    )
+
+
 def summary_tables(report: EvalReport) -> list[SummaryTable]:
     s = report.summary
     tables = [
@@ -61,6 +78,7 @@ def summary_tables(report: EvalReport) -> list[SummaryTable]:
             ("list", "precision", "recall", "F1", "items"),
             [_items("problems", s.problems), _items("remedies", s.remedies)],
         ),
+        *([_themes_table(s.themes)] if s.themes is not None else []),
         SummaryTable(
             "Flags on the cases as given",
             ("measure", "count"),

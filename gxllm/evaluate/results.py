@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from gxllm.evaluate.metrics import FIELDS, FieldResult, ItemScore, Ratio
+from gxllm.evaluate.metrics import FIELDS, FieldResult, ItemScore, Ratio, ThemeScore
 from gxllm.evaluate.perturb import CHANGE_KINDS, Change
 from gxllm.record import Evidence, Number
 
@@ -58,6 +58,7 @@ class CaseResult(BaseModel):
     fields: dict[str, FieldResult]
     problems: ItemScore
     remedies: ItemScore
+    themes: ThemeScore | None = Field(None, description="null when the gold set gives no themes for the case")
     wrong_unflagged: int = Field(0, description="wrong values (not nulls) that no flag names")
     flags_raised: int
     false_alarms: list[Alarm] = Field(default_factory=list)
@@ -89,6 +90,7 @@ class Summary(BaseModel):
     fields: dict[str, Ratio]
     problems: ItemScore
     remedies: ItemScore
+    themes: ThemeScore | None
     wrong_unflagged: int
     flags_raised: int
     false_alarms: int
@@ -142,6 +144,11 @@ def _timing(cases: list[CaseResult]) -> Timing:
     )
 
 
+def _themes(cases: list[CaseResult]) -> ThemeScore | None:
+    scored = [case.themes for case in cases if case.themes is not None]
+    return sum(scored, ThemeScore()) if scored else None
+
+
 def summarise(cases: list[CaseResult], perturb: int) -> Summary:
     by_section: dict[str, list[Ratio]] = defaultdict(list)
     for case in cases:
@@ -158,6 +165,7 @@ def summarise(cases: list[CaseResult], perturb: int) -> Summary:
         },
         problems=sum((case.problems for case in cases), ItemScore()),
         remedies=sum((case.remedies for case in cases), ItemScore()),
+        themes=_themes(cases),
         wrong_unflagged=sum(case.wrong_unflagged for case in cases),
         flags_raised=sum(case.flags_raised for case in cases),
         false_alarms=sum(len(case.false_alarms) for case in cases),
@@ -175,6 +183,10 @@ def figures(report: EvalReport) -> dict[str, float | int | None]:
     out |= {f"field.{name}": ratio.share for name, ratio in s.fields.items()}
     for name, score in (("problems", s.problems), ("remedies", s.remedies)):
         out |= {f"{name}.precision": score.precision, f"{name}.recall": score.recall, f"{name}.f1": score.f1}
+    if s.themes is not None:
+        t = s.themes
+        out |= {"themes.accuracy": t.accuracy, "themes.main": t.main_accuracy, "themes.set": t.set_accuracy}
+        out |= {"themes.label_precision": t.label_precision, "themes.label_recall": t.label_recall}
     out |= {"cells.wrong_unflagged": s.wrong_unflagged}
     out |= {"flags.raised": s.flags_raised, "flags.false_alarms": s.false_alarms}
     if s.perturbation is not None:

@@ -13,7 +13,7 @@ from gxllm.export.formats import WRITERS, ExportFormat
 
 def export_command(
     out: Annotated[Path, typer.Option("--out", help="file to write (replaced whole, never half-written)")],
-    export_format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: records with flags and review; csv: one row per cell; xlsx: a sheet per section")],
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="jsonl: records with flags and review; csv: one row per cell; narrative: one row per problem or remedy with its themes; xlsx: a sheet per section and the narrative")],
     db: Annotated[str | None, typer.Option("--db", help="database URL (default: sqlite:///gxllm.db here)")] = None,
 ) -> None:
     """Write every document's current record from the store."""

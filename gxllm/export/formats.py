@@ -1,4 +1,5 @@
-"""The three export formats: JSONL (records with flags and review), CSV (one row per cell), XLSX (a sheet per section)."""
+"""The export formats: JSONL (records with flags and review), CSV (one row per cell), narrative CSV
+(one row per problem or remedy, with its themes), XLSX (a sheet per section, and one for the narrative)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from gxllm.template import TEMPLATES
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    narrative = "narrative"
     xlsx = "xlsx"
 
 
 CSV_COLUMNS = ("document", "path", "agency", "year", "template", "section", "row", "column", "value", "flag_ids")
+NARRATIVE_COLUMNS = ("document", "path", "agency", "year", "template", "list", "index", "item", "main_theme", "themes", "flag_ids")
 SECTIONS = ("section2", "section3", "section4")
 
 
@@ -49,6 +52,7 @@ def record_json(item: ExportedRecord) -> dict[str, Any]:
     document, version = item.document, item.version
     return {
         **item.record.to_json(),
+        "themes": item.themes,
         "evidence": version.evidence,
         "flags": [
             _flag(to_flag(row), decision.decision if decision else "open", decision) for row, decision in item.flags
@@ -85,23 +89,49 @@ def write_jsonl(records: Iterable[ExportedRecord], out: Path) -> int:
     return len(lines)
 
 
-def write_csv(records: Iterable[ExportedRecord], out: Path) -> int:
-    """Long form: one row per table cell of each record, with the flags that name the cell."""
+def _identity(item: ExportedRecord) -> list[Any]:
+    """The columns that say which record a row belongs to: document, path, agency, year, template."""
+    record = item.record
+    return [item.document.sha256, item.path, record.agency, record.year, record.template]
+
+
+def _cell_rows(item: ExportedRecord) -> Iterator[list[Any]]:
+    """One row per table cell of ``item`` (CSV_COLUMNS)."""
+    for path, value in item.record.cells():
+        section, row, column = path.split(".")
+        yield [*_identity(item), section, row, column, value, " ".join(item.flag_ids(path))]
+
+
+def _narrative_rows(item: ExportedRecord) -> Iterator[list[Any]]:
+    """One row per problem or remedy of ``item`` (NARRATIVE_COLUMNS)."""
+    for name, i, text, themes in item.items():
+        main = themes[0] if themes else None
+        yield [*_identity(item), name, i, text, main, ";".join(themes), " ".join(item.flag_ids(f"{name}.{i}"))]
+
+
+def _write_long(
+    records: Iterable[ExportedRecord], out: Path, columns: tuple[str, ...], rows: Callable[[ExportedRecord], Iterator[list[Any]]]
+) -> int:
+    """A long-form CSV: ``rows`` of each record under ``columns``; the number of records."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     count = 0
     for item in records:
         count += 1
-        record = item.record
-        for path, value in record.cells():
-            section, row, column = path.split(".")
-            writer.writerow([
-                item.document.sha256, item.path, record.agency, record.year, record.template,
-                section, row, column, value, " ".join(item.flag_ids(path)),
-            ])
+        writer.writerows(rows(item))
     write_atomically(out, buffer.getvalue())
     return count
+
+
+def write_csv(records: Iterable[ExportedRecord], out: Path) -> int:
+    """Long form: one row per table cell of each record, with the flags that name the cell."""
+    return _write_long(records, out, CSV_COLUMNS, _cell_rows)
+
+
+def write_narrative(records: Iterable[ExportedRecord], out: Path) -> int:
+    """Long form: one row per problem or remedy of each record, with its themes and the flags that name it."""
+    return _write_long(records, out, NARRATIVE_COLUMNS, _narrative_rows)
 
 
 def _section_columns(section: str) -> list[str]:
@@ -121,6 +151,8 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
     sheets = {section: workbook.create_sheet(section) for section in SECTIONS}
     for section, sheet in sheets.items():
         sheet.append([*identity, "row", "row_label", *columns[section], "flag_ids"])
+    narrative = workbook.create_sheet("narrative")
+    narrative.append(list(NARRATIVE_COLUMNS))
     flags = workbook.create_sheet("flags")
     flags.append([*identity, "flag", "rule", "severity", "kind", "cells", "message", "status"])
     audit = workbook.create_sheet("audit")
@@ -129,7 +161,7 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
     for item in records:
         count += 1
         record, spec = item.record, item.record.spec
-        ids = [item.document.sha256, item.path, record.agency, record.year, record.template]
+        ids = _identity(item)
         for section in SECTIONS if spec else ():
             table = getattr(spec, section)
             for row in table.rows:
@@ -137,6 +169,8 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
                 values = [record.cell(paths[key]) if key in paths else None for key in columns[section]]
                 row_flags = sorted({f for path in paths.values() for f in item.flag_ids(path)})
                 sheets[section].append([*ids, row.key, row.label, *values, " ".join(row_flags)])
+        for line in _narrative_rows(item):
+            narrative.append(line)
         for row, decision in item.flags:
             status = decision.decision if decision else "open"
             flags.append([*ids, row.fingerprint, row.rule, row.severity, row.kind, " ".join(row.cells), row.message, status])
@@ -156,4 +190,9 @@ def _cell(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | str) else json.dumps(value, ensure_ascii=False)
 
 
-WRITERS = {ExportFormat.jsonl: write_jsonl, ExportFormat.csv: write_csv, ExportFormat.xlsx: write_xlsx}
+WRITERS = {
+    ExportFormat.jsonl: write_jsonl,
+    ExportFormat.csv: write_csv,
+    ExportFormat.narrative: write_narrative,
+    ExportFormat.xlsx: write_xlsx,
+}

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from gxllm.record import Record
-from gxllm.store import Document, FlagRow, RecordVersion, ReviewDecision, flag_states
+from gxllm.record import ItemThemes, Record
+from gxllm.store import Document, FlagRow, RecordVersion, ReviewDecision, flag_states, item_themes
 
 # Documents loaded per query: enough to keep the round trips few, few enough to keep memory flat.
 _PAGE = 200
@@ -20,6 +20,7 @@ class ExportedRecord:
     document: Document
     version: RecordVersion
     record: Record
+    themes: ItemThemes
     flags: list[tuple[FlagRow, ReviewDecision | None]]
 
     @property
@@ -29,6 +30,13 @@ class ExportedRecord:
     def flag_ids(self, cell: str) -> list[str]:
         """Fingerprints of the flags that name ``cell``."""
         return [flag.fingerprint for flag, _ in self.flags if cell in flag.cells]
+
+    def items(self) -> Iterator[tuple[str, int, str, list[str]]]:
+        """Each problem and remedy: (list, position, text, themes main first)."""
+        for name in ("problems", "remedies"):
+            themes = self.themes.get(name, [])  # type: ignore[call-overload]
+            for i, text in enumerate(getattr(self.record, name)):
+                yield name, i, text, themes[i] if i < len(themes) else []
 
 
 def exported_records(session: Session) -> Iterator[ExportedRecord]:
@@ -40,6 +48,7 @@ def exported_records(session: Session) -> Iterator[ExportedRecord]:
         .options(
             selectinload(Document.paths),
             selectinload(Document.current_version).selectinload(RecordVersion.flags),
+            selectinload(Document.current_version).selectinload(RecordVersion.themes),
             selectinload(Document.decisions).selectinload(ReviewDecision.reviewer),
         )
     )
@@ -51,6 +60,8 @@ def exported_records(session: Session) -> Iterator[ExportedRecord]:
         for document in page:
             version = document.current_version
             assert version is not None
-            yield ExportedRecord(document, version, Record.model_validate(version.record), flag_states(session, document))
+            yield ExportedRecord(
+                document, version, Record.model_validate(version.record), item_themes(version), flag_states(session, document)
+            )
         last_id = page[-1].id
         session.expunge_all()

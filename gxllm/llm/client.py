@@ -61,9 +61,10 @@ class LlmClient:
         values: dict[str, str],
         max_tokens: int,
         context: dict[str, Any] | None = None,
+        parts: dict[str, dict[str, str]] | None = None,
     ) -> T:
-        """The validated answer to ``prompt`` filled with ``values``."""
-        messages = prompt.render(**values)
+        """The validated answer to ``prompt`` filled with ``values`` (and the ``parts`` asked, see :class:`Prompt`)."""
+        messages = prompt.render(parts, **values)
         request = {"messages": messages, "schema": response_model.model_json_schema(), "max_tokens": max_tokens}
         key = AnswerCache.key(self.model_id, prompt.id, request)
         cached = self._cached(key, response_model, context)

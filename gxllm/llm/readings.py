@@ -18,8 +18,8 @@ import string
 from pydantic import BaseModel, ValidationInfo, model_validator
 
 from gxllm.document import Segmented
+from gxllm.llm.answers import NO_ANSWER, Answer, context_of, model_note
 from gxllm.llm.client import LlmClient
-from gxllm.llm.errors import AnswerRejected, AnswerTimeout
 from gxllm.llm.prompts import load_prompt
 from gxllm.record import Evidence, Number
 from gxllm.tables.reader import OpenQuestion
@@ -33,14 +33,14 @@ _PROSE_CHARS = 2400
 _LETTERS = string.ascii_uppercase
 
 
-class ReadingChoice(BaseModel):
+class ReadingChoice(Answer):
     """For each question number, the letter of the reading the prose supports, or null."""
 
     choices: dict[str, str | None]
 
     @model_validator(mode="after")
     def _offered(self, info: ValidationInfo) -> ReadingChoice:
-        offered: dict[str, int] = (info.context or {})["offered"]
+        offered: dict[str, int] = context_of(info)["offered"]
         for number, letter in self.choices.items():
             if number not in offered:
                 raise ValueError(f"question {number} was not asked: answer questions {sorted(offered)} only")
@@ -85,7 +85,7 @@ def choose_readings(segmented: Segmented, questions: list[OpenQuestion], llm: Ll
             context={"offered": {n: len(q.options) for n, q in asked.items()}},
             max_tokens=16 + 12 * len(asked),
         )
-    except (AnswerRejected, AnswerTimeout) as error:
+    except NO_ANSWER as error:
         log.warning("open table readings stay null: %s", error)
         return {}
     chosen: dict[str, ChosenCell] = {}
@@ -94,9 +94,8 @@ def choose_readings(segmented: Segmented, questions: list[OpenQuestion], llm: Ll
             continue
         question = asked[number]
         option = question.options[_LETTERS.index(letter)]
-        note = (
-            f"chosen by {llm.model_id} among the {len(question.options)} readings the table's sums allow "
-            f"({question.doubt}), by the report's prose"
+        note = model_note(
+            llm, f"chosen among the {len(question.options)} readings the table's sums allow ({question.doubt}), by the report's prose"
         )
         for path in question.paths:
             cell = option[path]

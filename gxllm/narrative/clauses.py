@@ -25,7 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-ClauseKind = Literal["heading", "lead_in", "item", "sentence"]
+ClauseKind = Literal["heading", "lead_in", "item", "closing", "sentence"]
 
 _CN_DIGITS = "一二三四五六七八九十"
 _CN = f"[{_CN_DIGITS}]{{1,3}}"
@@ -50,13 +50,14 @@ _PARAGRAPH_END = re.compile(r"[。!?！？:：][”’\"')）」』]*$")
 _EDGE_PUNCT = " \t,，;；:：、。.．!?！？"
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
 
-# Sub-headings of section 五 standing alone on a line: 存在问题, 改进情况, (二)整改措施.
+# Sub-headings of section 五: 存在问题, 改进情况, (二)整改措施, (一)工作中存在的主要问题和困难,
+# 2024年工作中存在问题的改进情况, 下一步工作计划.
 THEME_HEADING_RE = re.compile(
-    r"(?:存在的?(?:主要)?(?:问题|不足)(?:和不足|及不足)?"
-    r"|(?:主要|存在)?问题(?:和不足)?"
+    r"(?:(?:\d{4}\s*|上一?|本|今|去)年度?\s*)?(?:工作中?)?"
+    r"(?:(?:存在的?)?(?:主要)?(?:问题|不足|困难)(?:[和及与](?:问题|不足|困难|差距))?(?:的?(?:改进|整改)(?:情况|措施))?"
+    r"|(?:下一步|今后)的?(?:工作)?(?:改进|整改)?(?:计划|打算|措施|安排|方向|思路|举措)?"
     r"|(?:改进|整改)(?:情况|措施|方向|计划|举措)?"
-    r"|下一步(?:工作)?(?:计划|打算|措施|安排|方向)?"
-    r"|(?:今后|下一步)?工作(?:计划|打算|措施|安排|思路|方向))"
+    r"|工作(?:计划|打算|措施|安排|思路|方向))"
     r"[:：]?"
 )
 # A title line: a marker and a short phrase with no sentence punctuation.
@@ -80,13 +81,18 @@ LEAD_END_RE = re.compile(
 _SUBJECT = r"(?:我们|我[^\s,，;；:：。]{1,5}?)"
 PREFIX_RE = re.compile(
     r"(?:(?:例如|比如|譬如)[,，:：]"
+    r"|(?:对此|为此|同时|此外|另外)[,，]"
     rf"|(?:(?:针对|对于|对照|围绕)[^,，。]{{0,15}}[,，])?"
     rf"(?:(?:下一步|下步|今后|接下来|下阶段|下一阶段)[,，]?(?:{_SUBJECT}?将)?"
     rf"|(?:\d{{4}}年[,，]?)?{_SUBJECT}将))"
 )
 # Words that turn from what was said to what comes next: a sentence opening
 # with them does not continue the listed item before it.
-OPENER_RE = re.compile(r"(?:针对|对于|对照|围绕)[^,，。]{0,15}(?:问题|不足)|下一步|下步|今后|接下来|下阶段|下一阶段")
+OPENER_RE = re.compile(
+    r"(?:针对|对于|对照|围绕)[^,，。]{0,15}(?:问题|不足)|对此|为此|下一步|下步|今后|接下来|下阶段|下一阶段"
+)
+# Words that sum up or report where things stand after a list: "目前,…已成功开设".
+CLOSING_RE = re.compile(r"(?:目前|截至目前|截止目前|总之|综上所述|综上|总的来看|总的来说|总体来看|总体而言)[,，]")
 # Words after which a sentence lists its items separated by commas:
 # "但还是存在一定问题,主要是A,B,C".
 ENUM_CUE_RE = re.compile(
@@ -94,6 +100,12 @@ ENUM_CUE_RE = re.compile(
     r"(?:以下几个方面|以下方面|如下)?[:：,，]?"
 )
 _ENUM_CUE_AFTER = re.compile(r"(?:问题|不足|差距|短板)的?$")
+# "如A,B等。": a sentence opening with an example cue and closed by 等 lists its items.
+_EXAMPLE_CUE = re.compile(r"(?:比如|例如|譬如|如(?![下何期实今果此]))[:：,，]?")
+_CLOSING_DENG = re.compile(r"等等?$")
+# The same subject opening each clause lists them: "有些单位A,有些单位B".
+_REPEATED_SUBJECT = re.compile(r"有些|有的|部分|个别|少数|一些")
+_ENUM_CUE_BEFORE = re.compile(ENUM_CUE_RE.pattern.removesuffix("[:：,，]?") + r"\s*$")
 _SEMICOLON = re.compile(r"[;；]")
 _COMMA = re.compile(r"[,，]")
 
@@ -166,7 +178,7 @@ def _lines(text: str) -> list[_Line]:
     while i < len(lines):
         marker = MARKER_RE.match(lines[i].text)
         rest = lines[i].text[_after_marker(lines[i].text, marker.end()) :] if marker else lines[i].text
-        if THEME_HEADING_RE.fullmatch(rest.rstrip("、.．")):
+        if THEME_HEADING_RE.fullmatch(rest.rstrip(_EDGE_PUNCT)):
             lines[i].kind = "heading"
         elif marker and not _SENTENCE_PUNCT.search(rest):
             run = _title_run(lines, i)
@@ -201,6 +213,12 @@ def _wrap_width(lines: list[_Line]) -> float | None:
     return statistics.median(broken) if len(broken) >= _MIN_WRAPPED_LINES else None
 
 
+def _is_bare_title(text: str, width: float | None) -> bool:
+    """A title with no marker: a short line of its own naming a subject (本年度信息公开处理费收费情况)."""
+    short = len(text) <= _TITLE_MAX and (width is None or len(text) < _FULL_LINE * width)
+    return short and not _SENTENCE_PUNCT.search(text) and bool(_TITLE_END.search(text))
+
+
 def _join(text: str) -> _Joined:
     joined = _Joined("", [], set(), set(), set(), set(), set())
     parts: list[str] = []
@@ -213,6 +231,8 @@ def _join(text: str) -> _Joined:
         joined.line_starts.add(position)
         if paragraph_ended:
             joined.paragraph_starts.add(position)
+            if line.kind == "text" and _is_bare_title(line.text, width):
+                line.kind = "title"
         parts.append(line.text)
         joined.index.extend(range(line.start, line.start + len(line.text)))
         if previous is not None and previous.kind in ("title", "title_more") and line.kind != "title_more":
@@ -239,6 +259,7 @@ class _Unit:
     content_start: int
     paragraph_start: bool
     heading: bool
+    line_start: bool
 
 
 def _marker_at(joined: _Joined, position: int) -> re.Match[str] | None:
@@ -265,16 +286,20 @@ def _units(joined: _Joined, *, split_lists: bool) -> list[_Unit]:
     cuts = {0, len(text)} | joined.hard_cuts | joined.paragraph_starts
     cuts.update(m.end() for m in _TERMINAL.finditer(text))
     if split_lists:
-        cuts.update(m.end() for m in _COLON.finditer(text))
+        # "主要表现为:A,B,C等" stays one sentence, so its cue and its items are read together.
+        cuts.update(m.end() for m in _COLON.finditer(text) if not _ENUM_CUE_BEFORE.search(text, m.start() - 16, m.start()))
         boundaries = {0} | joined.line_starts | {i + 1 for i, ch in enumerate(text) if ch in _BEFORE_MARKER}
         cuts.update(p for p in boundaries if p < len(text) and _marker_at(joined, p))
     units = []
     for start, end in itertools.pairwise(sorted(cuts)):
         start, end = _trim_space(text, start, end)
-        if not _CONTENT.search(text, start, end):
-            continue
         marker = _marker_at(joined, start)
+        # A number left alone at the end (六、 whose heading words went to the next line) says nothing.
+        if not _CONTENT.search(text, start, end) or (marker is None and MARKER_RE.fullmatch(text[start:end])):
+            continue
         content_start = _after_marker(text, marker.end()) if marker else start
+        # "(二)下一步改进措施。" is a sub-heading even when its line was broken or its text runs on.
+        named = marker is not None and THEME_HEADING_RE.fullmatch(text[content_start:end].rstrip(_EDGE_PUNCT))
         units.append(
             _Unit(
                 start=start,
@@ -282,7 +307,8 @@ def _units(joined: _Joined, *, split_lists: bool) -> list[_Unit]:
                 marker=marker.group() if marker else None,
                 content_start=content_start,
                 paragraph_start=start in joined.paragraph_starts,
-                heading=start in joined.headings,
+                heading=start in joined.headings or bool(named),
+                line_start=start in joined.line_starts,
             )
         )
     return units
@@ -342,19 +368,50 @@ def sentences(text: str, offset: int = 0) -> list[Clause]:
     return builder.clauses
 
 
+def spans_at_every_grain(text: str, offset: int = 0) -> list[Clause]:
+    """Every span an item of ``text`` could be: each sentence (headings left out), each of
+    its ;-clauses and ,-clauses, and each item :func:`candidate_clauses` cuts; once each,
+    in text order, a span before the spans inside it."""
+    joined = _join(text)
+    builder = _Builder(joined, offset)
+    for unit in _units(joined, split_lists=False):
+        if unit.heading or unit.start in joined.titles:
+            continue
+        builder.add(unit.content_start, unit.end, "sentence")
+        for start, end in _pieces(joined.text, unit.content_start, unit.end, _SEMICOLON) or [(unit.content_start, unit.end)]:
+            builder.add(start, end, "sentence")
+            for comma_start, comma_end in _pieces(joined.text, start, end, _COMMA):
+                builder.add(comma_start, comma_end, "sentence")
+    spans = {(c.start, c.end): c for c in builder.clauses}
+    for item in candidate_clauses(text, offset):
+        if item.kind == "item":
+            spans.setdefault((item.start, item.end), item)
+    return sorted(spans.values(), key=lambda c: (c.start, -c.end))
+
+
+def _pieces(text: str, start: int, end: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans ``separator`` cuts ``text[start:end]`` into; none when it does not cut it."""
+    cuts = [m.start() for m in separator.finditer(text, start, end)]
+    return list(zip([start, *(c + 1 for c in cuts)], [*cuts, end], strict=True)) if cuts else []
+
+
 def candidate_clauses(text: str, offset: int = 0) -> list[Clause]:
-    """The headings, lead-ins and items of a section, in order.
+    """The headings, lead-ins, items and closings of a section, in order.
 
     A listed item (一是…, (一)…, 1.…) runs to the next marker, taking along the
     sentences that follow it in its paragraph. An unlisted sentence gives one
-    item per ;-clause, or per ,-clause after a cue such as 主要是; the words
-    that only open it (例如, 下一步我局将) become a lead-in of their own.
+    item per ;-clause, or per ,-clause after a cue such as 主要是 or in 如A,B等;
+    the words that only open it (例如, 下一步我局将, 对此) become a lead-in of
+    their own. A sentence summing up after a list (目前,…) is a closing.
     Offsets are ``offset`` plus the position in ``text``.
     """
     joined = _join(text)
     units = _units(joined, split_lists=True)
     builder = _Builder(joined, offset)
     item: _Unit | None = None  # the listed item being built
+    paragraphs = 0  # paragraphs ``item`` holds so far
+    siblings: list[int] = []  # paragraphs held by each earlier item of its list
+    nested = False  # ``item`` holds a list of its own, printed inline
 
     def close() -> None:
         nonlocal item
@@ -366,19 +423,57 @@ def candidate_clauses(text: str, offset: int = 0) -> list[Clause]:
         if unit.heading:
             close()
             builder.add(unit.content_start, unit.end, "heading", unit.marker)
+        elif unit.marker and item and nested and not unit.line_start:
+            item.end = unit.end
         elif unit.marker:
+            siblings = [*siblings, paragraphs] if item is not None and _list_goes_on(item, [unit]) else []
             close()
-            item = unit
+            item, paragraphs, nested = unit, 1, False
+        elif item and _opens_nested_list(joined.text, item, unit, units[i + 1 : i + 2]):
+            item.end, nested = unit.end, True
         elif _is_lead_in(joined.text, unit, units[i + 1 : i + 2]):
             close()
             builder.add(unit.start, unit.end, "lead_in")
-        elif item and (_list_goes_on(item, units[i + 1 :]) or not (unit.paragraph_start or _opens_anew(joined, unit))):
+        elif item and _continues(joined, item, unit, units[i + 1 :], paragraphs, siblings):
             item.end = unit.end
+            paragraphs += unit.paragraph_start
         else:
+            after_list = item is not None
             close()
-            _add_sentence(builder, unit.start, unit.end)
+            if after_list and CLOSING_RE.match(joined.text, unit.start, unit.end):
+                builder.add(unit.start, unit.end, "closing")
+            else:
+                _add_sentence(builder, unit.start, unit.end)
     close()
     return builder.clauses
+
+
+def _opens_nested_list(text: str, item: _Unit, unit: _Unit, following: list[_Unit]) -> bool:
+    """Whether ``unit`` announces a list inside ``item``: the item's marker starts a
+    line, and after the colon the inner list is printed inline (…进行改进:一是…)."""
+    nxt = following[0] if following else None
+    ends_with_colon = text[unit.start : unit.end].rstrip()[-1:] in ":："
+    return item.line_start and ends_with_colon and nxt is not None and nxt.marker is not None and not nxt.line_start
+
+
+def _continues(
+    joined: _Joined, item: _Unit, unit: _Unit, following: list[_Unit], paragraphs: int, siblings: list[int]
+) -> bool:
+    """Whether the unlisted ``unit`` is more of the listed ``item`` being built.
+
+    It is when the item's list goes on after it, or when it goes on the
+    item's paragraph without turning to what comes next. The last item of a
+    list whose every item is a title sentence with a paragraph of its own
+    (一是工作能力需要提升。/ 在文件制发中……) takes its paragraph too.
+    """
+    if _list_goes_on(item, following):
+        return True
+    if _opens_anew(joined, unit):
+        return False
+    if not unit.paragraph_start:
+        return True
+    like_siblings = paragraphs == 1 and bool(siblings) and min(siblings) > 1
+    return like_siblings and PREFIX_RE.match(joined.text, unit.start, unit.end) is None
 
 
 def _is_lead_in(text: str, unit: _Unit, following: list[_Unit]) -> bool:
@@ -424,10 +519,18 @@ def _add_sentence(builder: _Builder, start: int, end: int) -> None:
     if prefix is not None and _CONTENT.search(text, prefix.end(), end):
         builder.add(start, prefix.end(), "lead_in")
         start = prefix.end()
-    _add_items(builder, start, end, by_comma=False)
+    subject = _REPEATED_SUBJECT.match(text, start, end)
+    cuts = [m.end() for m in _COMMA.finditer(text, start, end) if subject and text.startswith(subject.group(), m.end())]
+    for piece_start, piece_end in itertools.pairwise([start, *cuts, end]) if cuts else ():
+        builder.add(piece_start, piece_end, "item")
+    if not cuts:
+        _add_items(builder, start, end, by_comma=False)
 
 
 def _enum_cue(text: str, start: int, end: int) -> re.Match[str] | None:
+    example = _EXAMPLE_CUE.match(text, start, end)
+    if example is not None and _CLOSING_DENG.search(text[start:end].rstrip(_EDGE_PUNCT)):
+        return example
     for cue in ENUM_CUE_RE.finditer(text, start, end):
         before = text[start : cue.start()]
         if (not before or before[-1] in ",，:：" or _ENUM_CUE_AFTER.search(before)) and _CONTENT.search(
@@ -438,13 +541,16 @@ def _enum_cue(text: str, start: int, end: int) -> re.Match[str] | None:
 
 
 def _add_items(builder: _Builder, start: int, end: int, *, by_comma: bool) -> None:
-    """Items separated by ; (or, after an enumeration cue and with no ;, by ,)."""
-    text = builder.joined.text[start:end]
-    separator = _SEMICOLON if _SEMICOLON.search(text) or not by_comma else _COMMA
-    position = start
-    for piece in separator.split(text):
-        builder.add(position, position + len(piece), "item")
-        position += len(piece) + 1
+    """Items separated by ; (or, after an enumeration cue and with no ;, by ,).
+
+    A 等 closing a list of several is the list's, not its last item's.
+    """
+    text = builder.joined.text
+    separator = _SEMICOLON if _SEMICOLON.search(text, start, end) or not by_comma else _COMMA
+    pieces = _pieces(text, start, end, separator) or [(start, end)]
+    for number, (piece_start, piece_end) in enumerate(pieces, start=1):
+        closing = _CLOSING_DENG.search(text[piece_start:piece_end].rstrip(_EDGE_PUNCT)) if number == len(pieces) > 1 else None
+        builder.add(piece_start, piece_start + closing.start() if closing else piece_end, "item")
 
 
 def source_span(clause: Clause, source: str, start: int, end: int) -> tuple[int, int]:

@@ -16,8 +16,14 @@ from gxllm.document import NormalizedText, Segmented
 from gxllm.narrative.clauses import Clause, sentences, source_span
 from gxllm.record import Evidence, Fee
 
-_TOPIC = re.compile(r"信息处理费|收取|收费|缴费|免费")
+# 信息处理费, 信息公开处理费用, 信息费, or a charge; "免费赠阅" of a gazette is not about requests.
+_TOPIC = re.compile(r"处理费|信息费|收取|收费|缴费")
 _TABLE_LABEL = re.compile(r"逾期未按收费通知|行政事业性收费|本年收费金额")
+# A sentence naming the charge for disclosure requests itself, not any 收费 (价格收费 is
+# not one): one the rules could not read may be put to the language model.
+REQUEST_FEE = re.compile(
+    r"处理费|信息费|(?:申请|信息公开|政府信息)[^。]*?(?:收费|收取|缴费)|(?:收费|收取|缴费)[^。]*?(?:申请|信息公开|政府信息)"
+)
 # 未收取, 没有…收费, 均未收取, 免收, 不存在收取…: nothing was charged.
 _NEGATION = re.compile(
     r"(?:未|没有|不|无|从未|并未|尚未|均未|暂未|无需|不需)[^。,，;；]{0,20}?(?:收取|收费|产生|缴纳|缴费)"
@@ -37,14 +43,23 @@ class FeeReading(BaseModel):
 
 def read_fee(segmented: Segmented) -> FeeReading:
     """The fee statement of section 六, else of the other sections; all null when there is none."""
-    text = segmented.text
-    for body, offset in _search_order(segmented):
-        for sentence in sentences(body, offset):
-            reading = _reading(sentence, text)
-            if reading is not None:
-                return reading
+    for sentence in fee_sentences(segmented):
+        reading = _reading(sentence, segmented.text)
+        if reading is not None:
+            return reading
     note = "no statement about 信息处理费 in section 六 or elsewhere in the report"
     return FeeReading(fee=Fee(), evidence={"fee.text": Evidence(method="rule", note=note)})
+
+
+def fee_sentences(segmented: Segmented) -> list[Clause]:
+    """The sentences and headings that speak of a fee, in the order they are searched
+    (the template's own table labels left out)."""
+    return [
+        sentence
+        for body, offset in _search_order(segmented)
+        for sentence in sentences(body, offset)
+        if _TOPIC.search(sentence.text) and not _TABLE_LABEL.search(sentence.text)
+    ]
 
 
 def _search_order(segmented: Segmented) -> list[tuple[str, int]]:
@@ -61,7 +76,7 @@ def _search_order(segmented: Segmented) -> list[tuple[str, int]]:
 def _reading(sentence: Clause, text: NormalizedText) -> FeeReading | None:
     """What ``sentence`` states about fees, or None when it states nothing."""
     topic = _TOPIC.search(sentence.text)
-    if topic is None or _TABLE_LABEL.search(sentence.text):
+    if topic is None:
         return None
     negation = _NEGATION.search(sentence.text)
     amount = _AMOUNT.search(sentence.text, topic.start())

@@ -1,62 +1,53 @@
-"""Which of section 五's items are problems and which are remedies.
+"""A theme for each problem and remedy, read from the words it is written in.
 
-Reports state the problems first and the remedies after, and mark the turn
-with a sub-heading ((二)改进情况), a lead-in (我局将采取以下措施进行改进:), the
-opening words of a sentence (下一步,我区将…), or simply by starting a second
-list (一是… 二是… then 一是… again). The items themselves are not judged by
-their wording: a problem can read "需进一步加强" just as a remedy does.
+Each theme of :mod:`gxllm.narrative.taxonomy` that an item names is one of
+its themes, and the one it names first is its main theme: items open with
+what they are about (加强队伍建设。开展业务培训…) and go on to how. An item
+that names no theme at all is 其他 for the rules; the language-model stage
+may find it one. Every theme keeps as evidence the words that named it.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from dataclasses import dataclass
 
-from gxllm.narrative.clauses import Clause, marker_order
+from gxllm.document import NormalizedText
+from gxllm.narrative.clauses import Clause, source_span
+from gxllm.narrative.taxonomy import OTHER, THEMES
+from gxllm.record import Evidence
 
-Theme = Literal["problems", "remedies"]
-
-# Forward-looking words: a lead-in with them introduces what will be done.
-_REMEDY_STRONG = re.compile(r"措施|举措|下一步|下步|接下来|下阶段|将")
-# "存在一些问题", "仍有不足": a lead-in that introduces problems.
-_PROBLEM = re.compile(r"(?:存在|面临|还有|仍有|尚有)[^,，:：。]{0,10}?(?:问题|不足|短板|差距|欠缺)")
-_REMEDY_WEAK = re.compile(r"改进|整改|今后|计划|打算|努力方向")
-_PROBLEM_WEAK = re.compile(r"问题|不足|短板|差距")
-# A section that only says "无" or "暂无" lists nothing.
-_NOTHING = re.compile(r"(?:暂|均)?(?:无|没有)(?:问题|相关情况|其他需要报告的事项)?")
+NO_THEME_NOTE = "no theme of the taxonomy is named in the item"
 
 
-def theme_of(text: str) -> Theme | None:
-    """The theme a heading or lead-in announces, if it names one."""
-    if _REMEDY_STRONG.search(text):
-        return "remedies"
-    if _PROBLEM.search(text):
-        return "problems"
-    if _REMEDY_WEAK.search(text):
-        return "remedies"
-    if _PROBLEM_WEAK.search(text):
-        return "problems"
-    return None
+@dataclass(frozen=True)
+class ThemeCue:
+    """A theme an item names, and where in the item's text (``Clause.text``) it names it."""
+
+    theme: str
+    start: int
+    end: int
 
 
-def split_themes(clauses: list[Clause]) -> dict[Theme, list[Clause]]:
-    """The items of ``clauses`` (from :func:`candidate_clauses`) by theme."""
-    themes: dict[Theme, list[Clause]] = {"problems": [], "remedies": []}
-    theme: Theme = "problems"
-    styles_used: set[str] = set()  # numbering styles already listed under ``theme``
-    for clause in clauses:
-        if _NOTHING.fullmatch(clause.text):
-            continue
-        if clause.kind != "item":
-            announced = theme_of(clause.text)
-            if announced is not None and announced != theme:
-                theme, styles_used = announced, set()
-            continue
-        if clause.marker:
-            style, number = marker_order(clause.marker)
-            if number == 1 and style in styles_used and theme == "problems":
-                # A second list with no lead-in of its own: the remedies.
-                theme, styles_used = "remedies", set()
-            styles_used.add(style)
-        themes[theme].append(clause)
-    return themes
+def themes_named(text: str) -> list[ThemeCue]:
+    """The themes ``text`` names, main first; empty when it names none.
+
+    Weak cues count only when no theme's own cues occur. Themes named at the
+    same place keep the taxonomy's order.
+    """
+    found = [ThemeCue(t.name, *m.span()) for t in THEMES if (m := re.search(t.cues, text))]
+    if not found:
+        found = [ThemeCue(t.name, *m.span()) for t in THEMES if t.weak_cues and (m := re.search(t.weak_cues, text))]
+    return sorted(found, key=lambda cue: cue.start)
+
+
+def item_themes(clause: Clause, text: NormalizedText, key: str) -> tuple[list[str], dict[str, Evidence]]:
+    """The themes of one item and their evidence under ``key.N`` (``themes.problems.0.0``)."""
+    cues = themes_named(clause.text)
+    if not cues:
+        return [OTHER.name], {f"{key}.0": Evidence(method="rule", note=NO_THEME_NOTE)}
+    evidence = {
+        f"{key}.{n}": text.evidence(*source_span(clause, text.text, cue.start, cue.end), method="rule", note=cue.theme)
+        for n, cue in enumerate(cues)
+    }
+    return [cue.theme for cue in cues], evidence

@@ -42,7 +42,7 @@ from gxllm.service.review import (
     load_record,
 )
 from gxllm.service.uploads import RejectedUpload
-from gxllm.store import Run, User
+from gxllm.store import Run, User, theme_counts
 
 
 class _StrictJsonRequest(Request):
@@ -139,6 +139,14 @@ class QueueOut(BaseModel):
     items: list[QueueRowOut]
 
 
+class ThemeCountOut(BaseModel):
+    list: Literal["problems", "remedies"]
+    theme: str
+    items: int = Field(description="items of current records with this theme")
+    main: int = Field(description="of those, items whose main theme it is")
+    documents: int = Field(description="current records with such an item")
+
+
 def _record_out(state: RecordState) -> RecordOut:
     output = state.extraction.to_output()
     output.pop("flags")
@@ -195,11 +203,12 @@ def records(
     template: Literal["2019", "2021"] | None = None,
     rule: str | None = None,
     kind: Literal["source", "extraction", "missing"] | None = None,
+    theme: str | None = None,
     status: Literal["open", "reviewed", "clean", "unread", "all"] = "open",
     page: ListPage = 0,
 ) -> QueueOut:
     filters = QueueFilters(
-        agency=agency, year=year, template=template, rule=rule, kind=kind, status=None if status == "all" else status
+        agency=agency, year=year, template=template, rule=rule, kind=kind, theme=theme, status=None if status == "all" else status
     )
     loaded = load_queue(session, filters, page=page)
     return QueueOut(
@@ -214,6 +223,14 @@ def records(
             for row in loaded.rows
         ],
     )
+
+
+@router.get("/themes", response_model=list[ThemeCountOut], summary="Problems and remedies by theme across the store")
+def themes(session: Db, _user: ApiUser) -> list[ThemeCountOut]:
+    return [
+        ThemeCountOut(list=c.list_name, theme=c.theme, items=c.items, main=c.main, documents=c.documents)  # type: ignore[arg-type]
+        for c in theme_counts(session)
+    ]
 
 
 @router.get("/records/{record_id}", response_model=RecordOut, summary="A record with its flags and audit trail")

@@ -15,7 +15,8 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from gxllm.service.names import KIND_NAMES, RECORD_STATUS_NAMES
-from gxllm.store import Document, FlagRow, ReviewDecision
+from gxllm.narrative.taxonomy import THEME_NAMES
+from gxllm.store import Document, FlagRow, ItemTheme, ReviewDecision
 from gxllm.store.repository import CLOSING_DECISIONS
 
 SEVERITIES = ("error", "warning", "info")
@@ -31,6 +32,7 @@ class QueueFilters:
     template: str | None = None
     rule: str | None = None
     kind: str | None = None
+    theme: str | None = None  # a theme of one of the record's problems or remedies
     status: str | None = "open"  # None: every status
 
 
@@ -111,6 +113,10 @@ def document_conditions(filters: QueueFilters, *, skip: str = "") -> list[object
     if flag_conditions:
         conditions.append(
             exists().where(candidate.record_version_id == Document.current_version_id, *flag_conditions)
+        )
+    if filters.theme and skip != "theme":
+        conditions.append(
+            exists().where(ItemTheme.record_version_id == Document.current_version_id, ItemTheme.theme == filters.theme)
         )
     return conditions
 
@@ -220,6 +226,17 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
             )
         )
 
+    def themed() -> list[tuple[object, int]]:
+        counts = dict(
+            session.execute(
+                select(ItemTheme.theme, func.count(func.distinct(Document.id)))
+                .join(Document, ItemTheme.record_version_id == Document.current_version_id)
+                .where(*document_conditions(filters, skip="theme"))
+                .group_by(ItemTheme.theme)
+            ).all()
+        )
+        return [(theme, counts[theme]) for theme in THEME_NAMES if theme in counts]  # the taxonomy's order
+
     def options(pairs: list[tuple[object, int]], chosen: object, names: dict[str, str] | None = None) -> list[FacetOption]:
         return [
             FacetOption(str(value), (names or {}).get(str(value), str(value)), count, str(value) == str(chosen))
@@ -232,6 +249,7 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
         Facet("template", "模板", options(documents(Document.template, "template"), filters.template)),
         Facet("rule", "规则", options(flagged(FlagRow.rule, "rule"), filters.rule)),
         Facet("kind", "类别", options(flagged(FlagRow.kind, "kind"), filters.kind, KIND_NAMES)),
+        Facet("theme", "主题", options(themed(), filters.theme)),
         Facet(
             "status",
             "状态",

@@ -177,6 +177,7 @@ def queue(
     template: str | None = None,
     rule: str | None = None,
     kind: str | None = None,
+    theme: str | None = None,
     status: str | None = None,
     page: ListPage = 0,
 ) -> Response:
@@ -187,6 +188,7 @@ def queue(
         template=template or None,
         rule=rule or None,
         kind=kind or None,
+        theme=theme or None,
         status="open" if status is None else (status or None),
     )
     loaded = load_queue(session, filters, page=page)

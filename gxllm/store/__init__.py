@@ -17,6 +17,7 @@ Tables (:mod:`gxllm.store.models`)::
     record_versions  number 1 = extraction, then one per correction (parent = the version corrected):
                      record JSON, evidence JSON, source, timings, created_by
     flags            the validator's findings on one record version (every field of gxllm.record.Flag)
+    item_themes      each theme of each problem and remedy of a record version: list, item, rank (0 = main), theme
     review_decisions the audit trail: flag fingerprint, decision confirmed_source | corrected |
                      dismissed, reason, cell, old and new value, reviewer, time
     failures         inputs that could not be processed: path, stage, error, run
@@ -38,6 +39,8 @@ leaves the commit to the caller, so one document is one transaction)::
     record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
     find_document(session, sha256) -> Document | None
     to_extraction(record_version) -> Extraction              a stored version as pipeline data
+    item_themes(record_version) -> {list: [[theme, …], …]}   each item's themes, main first
+    theme_counts(session) -> [ThemeCount]                     items and documents by list and theme, current records
     flag_states(session, document) -> [(FlagRow, closing ReviewDecision | None)]
     open_flags(session, document) -> [FlagRow]
     claim(session, document_id, expected_version) -> Document   or StaleRecord
@@ -72,6 +75,7 @@ from gxllm.store.models import (
     DocumentPath,
     Failure,
     FlagRow,
+    ItemTheme,
     RecordVersion,
     ReviewDecision,
     Run,
@@ -94,12 +98,14 @@ from gxllm.store.repository import (
     finish_run,
     flag_states,
     interrupt_orphaned_runs,
+    item_themes,
     open_flags,
     recent_runs,
     record_failure,
     refresh_review_status,
     start_run,
     store_extraction,
+    theme_counts,
     to_extraction,
     to_flag,
 )
@@ -112,6 +118,7 @@ __all__ = [
     "DocumentPath",
     "Failure",
     "FlagRow",
+    "ItemTheme",
     "RecordVersion",
     "ReviewDecision",
     "Run",
@@ -132,6 +139,7 @@ __all__ = [
     "finish_run",
     "flag_states",
     "interrupt_orphaned_runs",
+    "item_themes",
     "make_engine",
     "open_flags",
     "open_store",
@@ -140,6 +148,7 @@ __all__ = [
     "refresh_review_status",
     "start_run",
     "store_extraction",
+    "theme_counts",
     "to_extraction",
     "to_flag",
     "upgrade",

@@ -206,6 +206,31 @@ class RecordVersion(Base):
     flags: Mapped[list[FlagRow]] = relationship(
         back_populates="record_version", order_by="FlagRow.position", cascade="all, delete-orphan"
     )
+    themes: Mapped[list[ItemTheme]] = relationship(
+        back_populates="record_version",
+        order_by="(ItemTheme.list_name, ItemTheme.item, ItemTheme.rank)",
+        cascade="all, delete-orphan",
+    )
+
+
+class ItemTheme(Base):
+    """One theme of one problem or remedy of a record version (:mod:`gxllm.narrative.taxonomy`).
+
+    ``item`` is the item's position in its list, ``rank`` 0 its main theme. A
+    table of its own so the review queue can filter by theme and the store
+    count items by theme in one query.
+    """
+
+    __tablename__ = "item_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_version_id: Mapped[int] = mapped_column(ForeignKey("record_versions.id"), index=True)
+    list_name: Mapped[str] = mapped_column(String(16))
+    item: Mapped[int]
+    rank: Mapped[int]
+    theme: Mapped[str] = mapped_column(String(32), index=True)
+
+    record_version: Mapped[RecordVersion] = relationship(back_populates="themes")
 
 
 class FlagRow(Base):

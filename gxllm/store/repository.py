@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from gxllm.errors import GxllmError
-from gxllm.record import Evidence, Extraction, Flag, Record
+from gxllm.record import Evidence, Extraction, Flag, ItemThemes, Record
 from gxllm.store.models import (
     Decision,
     Document,
     DocumentPath,
     Failure,
     FlagRow,
+    ItemTheme,
     RecordVersion,
     ReviewDecision,
     Run,
@@ -30,7 +32,7 @@ from gxllm.store.models import (
     utcnow,
 )
 from gxllm.store.owners import is_running, this_process
-from gxllm.validate import cross_year_flags, validate
+from gxllm.validate import CROSS_YEAR_RULES, cross_year_flags, validate
 
 # Decisions that settle a flag for good; a correction instead makes a new version, re-validated.
 CLOSING_DECISIONS = ("confirmed_source", "dismissed")
@@ -177,6 +179,7 @@ def store_extraction(
         timings=extraction.timings,
         run_id=run.id if run else None,
         flags=_flag_rows(extraction.flags),
+        themes=_theme_rows(extraction.themes),
     )
     document.kind = extraction.source.kind
     document.pages = extraction.source.pages
@@ -225,6 +228,26 @@ def _flag_rows(flags: Iterable[Flag]) -> list[FlagRow]:
     return [FlagRow(position=i, **flag.model_dump(mode="json")) for i, flag in enumerate(flags)]
 
 
+def _theme_rows(themes: ItemThemes) -> list[ItemTheme]:
+    return [
+        ItemTheme(list_name=name, item=item, rank=rank, theme=theme)
+        for name, items in themes.items()
+        for item, names in enumerate(items)
+        for rank, theme in enumerate(names)
+    ]
+
+
+def item_themes(version: RecordVersion) -> ItemThemes:
+    """Each item's themes, main first, by list, as the extraction gave them."""
+    themes: dict[str, list[list[str]]] = {}
+    for row in version.themes:  # ordered by list, item, rank
+        items = themes.setdefault(row.list_name, [])
+        while len(items) <= row.item:
+            items.append([])
+        items[row.item].append(row.theme)
+    return themes  # type: ignore[return-value]
+
+
 def to_flag(row: FlagRow) -> Flag:
     return Flag.model_validate({name: getattr(row, name) for name in Flag.model_fields})
 
@@ -233,6 +256,7 @@ def to_extraction(version: RecordVersion) -> Extraction:
     """A stored record version as the pipeline's :class:`Extraction`."""
     return Extraction(
         record=Record.model_validate(version.record),
+        themes=item_themes(version),
         evidence={k: Evidence.model_validate(v) for k, v in version.evidence.items()},
         flags=[to_flag(row) for row in version.flags],
         source=version.source,
@@ -290,7 +314,7 @@ def _record_of(session: Session, agency: str, year: int, *, besides: Document) -
 
 
 def _recheck_cross_year(session: Session, document: Document, previous: Document | None) -> bool:
-    """Make the CROSS_YEAR flags of ``document``'s record those against ``previous``'s record;
+    """Make the cross-year flags (CROSS_YEAR_RULES) of ``document``'s record those against ``previous``'s record;
     whether they changed. Flags kept keep their decisions (decisions follow fingerprints)."""
     version = document.current_version
     assert version is not None
@@ -303,8 +327,8 @@ def _recheck_cross_year(session: Session, document: Document, previous: Document
             source_text=document.text,
         )
     wanted = {flag.fingerprint for flag in flags}
-    stale = [row for row in version.flags if row.rule == "CROSS_YEAR" and row.fingerprint not in wanted]
-    have = {row.fingerprint for row in version.flags if row.rule == "CROSS_YEAR"}
+    stale = [row for row in version.flags if row.rule in CROSS_YEAR_RULES and row.fingerprint not in wanted]
+    have = {row.fingerprint for row in version.flags if row.rule in CROSS_YEAR_RULES}
     new = [flag for flag in flags if flag.fingerprint not in have]
     for row in stale:
         version.flags.remove(row)
@@ -319,7 +343,7 @@ def _recheck_cross_year(session: Session, document: Document, previous: Document
 
 
 def check_neighbouring_years(session: Session, document: Document) -> None:
-    """CROSS_YEAR between ``document``'s current record and the same agency's
+    """CROSS_YEAR_RULES between ``document``'s current record and the same agency's
     records of the year before and the year after, whichever arrived first.
 
     A record the next year's check changes is a change to that document: its
@@ -474,6 +498,7 @@ def correct(
         run_id=None,
         created_by_id=reviewer.id,
         flags=_flag_rows(flags),
+        themes=_theme_rows(item_themes(current)),  # a correction changes a value, never the items
     )
     session.add(version)
     session.flush()
@@ -496,6 +521,35 @@ def correct(
     refresh_review_status(session, document)
     check_neighbouring_years(session, document)
     return row
+
+
+# -- themes across the store ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    list_name: str
+    theme: str
+    items: int  # items of current records with this theme
+    main: int  # of those, items whose main theme it is
+    documents: int  # current records with such an item
+
+
+def theme_counts(session: Session) -> list[ThemeCount]:
+    """Problems and remedies by theme over every document's current record, most items first."""
+    query = (
+        select(
+            ItemTheme.list_name,
+            ItemTheme.theme,
+            func.count(ItemTheme.id),
+            func.sum(case((ItemTheme.rank == 0, 1), else_=0)),
+            func.count(func.distinct(Document.id)),
+        )
+        .join(Document, ItemTheme.record_version_id == Document.current_version_id)
+        .group_by(ItemTheme.list_name, ItemTheme.theme)
+        .order_by(ItemTheme.list_name, func.count(ItemTheme.id).desc(), ItemTheme.theme)
+    )
+    return [ThemeCount(name, theme, items, int(main), documents) for name, theme, items, main, documents in session.execute(query)]
 
 
 # -- users -------------------------------------------------------------------------------------

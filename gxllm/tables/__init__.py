@@ -1,5 +1,5 @@
 """Table readers: template-anchored reading of sections 二, 三 and 四."""
 
-from gxllm.tables.reader import RowSpan, TablesResult, read_tables
+from gxllm.tables.reader import TablesResult, read_tables
 
-__all__ = ["RowSpan", "TablesResult", "read_tables"]
+__all__ = ["TablesResult", "read_tables"]

@@ -21,7 +21,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import regex
-from pydantic import BaseModel, Field
 
 from gxllm.claims import claims
 from gxllm.document import Compact, Segmented
@@ -56,30 +55,15 @@ _MIN_LONE_NUMBERS = 12
 _LONE_NUMBER = re.compile(r"\s*-?\d[\d,.]*\s*")
 
 
-class RowSpan(BaseModel):
-    """Where a row's label and numbers stand in the normalised text."""
-
-    section: str = Field(pattern=r"^section[234]$")
-    row: str
-    start: int
-    end: int
-
-
 @dataclass
 class TablesResult:
-    """The three tables read: cells, evidence, notes, and the rows left unread.
-
-    ``unsettled`` lists the rows with a cell the text should hold but the
-    rules could not read (not a cell printed empty or as "—"), with the text
-    span a second reader (the language model) may look at.
-    """
+    """The three tables read: cells, evidence, notes, and the cells the sums
+    leave open between readings the text allows (a second reader, the
+    language model, may choose among those readings, never write a number)."""
 
     record: Record
     evidence: dict[str, Evidence]
     notes: list[str]
-    unsettled: list[RowSpan]
-    # Cells the sums leave open between readings the text allows (a second
-    # reader may choose among those readings, never write a number).
     open_choices: list[OpenQuestion] = field(default_factory=list)
 
 
@@ -479,7 +463,6 @@ def read_tables(segmented: Segmented) -> TablesResult:
             label_notes.update({(table.section, key): note for key, note in misread.items()})
     reading = resolve(choices, sum_rules(template), _prose_claims(template, text))
     evidence: dict[str, Evidence] = {}
-    unread: dict[tuple[str, str], None] = {}
     for path, cell in reading.cells.items():
         record.set_cell(path, cell.value)
         evidence[path] = _evidence(segmented, cell)
@@ -487,8 +470,6 @@ def read_tables(segmented: Segmented) -> TablesResult:
         if (section, row_key) in label_notes:
             note = "; ".join(n for n in (evidence[path].note, label_notes[(section, row_key)]) if n)
             evidence[path] = evidence[path].model_copy(update={"note": note})
-        if cell.value is None and cell.token is None and _unread(cell) and (section, row_key) in spans:
-            unread[(section, row_key)] = None
     questions = []
     for choice in reading.open:
         rows = {tuple(p.split(".")[:2]) for p in choice.paths}
@@ -496,10 +477,7 @@ def read_tables(segmented: Segmented) -> TablesResult:
         if found:
             start, end = min(a for a, _ in found), max(b for _, b in found)
             questions.append(OpenQuestion(choice.paths, choice.options, choice.doubt, start, end))
-        for row in rows:
-            unread.pop(row, None)  # open between readings: chosen among them, never read anew
-    unsettled = [RowSpan(section=s, row=r, start=spans[(s, r)][0], end=spans[(s, r)][1]) for s, r in unread]
-    return TablesResult(record, evidence, notes, unsettled, questions)
+    return TablesResult(record, evidence, notes, questions)
 
 
 def _prose_claims(template: Template, text: str) -> tuple[ProseClaim, ...]:
@@ -514,11 +492,6 @@ def _prose_claims(template: Template, text: str) -> tuple[ProseClaim, ...]:
 def _readable(choices: list[Choice]) -> int:
     """How many cells some reading of ``choices`` gives a value."""
     return sum(1 for c in choices for p in c.paths if any(r[p].value is not None for r in c.readings))
-
-
-def _unread(cell: Cell) -> bool:
-    """A null the rules failed to read, as opposed to one the document prints empty or leaves out."""
-    return cell.note not in (None, "empty cell") and "printed as one row" not in (cell.note or "")
 
 
 def _evidence(segmented: Segmented, cell: Cell) -> Evidence:

@@ -19,14 +19,19 @@ from gxllm.validate import (
     grounding,
     narrative_claims,
     presence,
+    repeats,
+    section_five,
 )
 from gxllm.validate.context import Context
 
-__all__ = ["cross_year_flags", "validate"]
+__all__ = ["CROSS_YEAR_RULES", "cross_year_flags", "validate"]
 
 # Order of the report: what the record lacks, its form, the tables' sums, the
-# prose, the fee statement, last year, and finally each misread value.
-_FAMILIES = (presence, form, arithmetic, narrative_claims, fee, cross_year, grounding)
+# prose, section 五, the fee statement, last year, and finally each misread value.
+_FAMILIES = (presence, form, arithmetic, narrative_claims, section_five, fee, cross_year, repeats, grounding)
+# The rules that compare a record with the same agency's record of the year before.
+_CROSS_YEAR_FAMILIES = (cross_year, repeats)
+CROSS_YEAR_RULES = ("CROSS_YEAR", "NARRATIVE_REPEATED", "REMEDY_NOT_EFFECTIVE")
 
 
 def validate(
@@ -43,7 +48,7 @@ def validate(
     normalised text its spans index into) let each failing rule be told apart
     as the source's error or ours; without them a value is taken as printed.
     ``raw`` is the JSON the record was parsed from (what the input lacked),
-    ``previous`` the same agency's record of the year before (CROSS_YEAR).
+    ``previous`` the same agency's record of the year before (CROSS_YEAR_RULES).
     """
     ctx = Context(record=record, evidence=evidence or {}, source_text=source_text, raw=raw, previous=previous)
     return [flag for family in _FAMILIES for flag in family.check(ctx)]
@@ -56,7 +61,7 @@ def cross_year_flags(
     evidence: dict[str, Evidence] | None = None,
     source_text: str | None = None,
 ) -> list[Flag]:
-    """The CROSS_YEAR findings alone: for a store that learns the same agency's
-    other year after ``record`` was validated."""
+    """The findings of :data:`CROSS_YEAR_RULES` alone: for a store that learns the
+    same agency's other year after ``record`` was validated."""
     ctx = Context(record=record, evidence=evidence or {}, source_text=source_text, raw=None, previous=previous)
-    return cross_year.check(ctx)
+    return [flag for family in _CROSS_YEAR_FAMILIES for flag in family.check(ctx)]

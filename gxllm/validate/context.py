@@ -26,6 +26,14 @@ class Context:
     def spec(self) -> Template | None:
         return self.record.spec
 
+    @property
+    def last_year(self) -> Record | None:
+        """``previous`` when it is the report of the year before (or a year is unknown); else None."""
+        previous = self.previous
+        if previous is not None and None not in (self.record.year, previous.year):
+            return previous if previous.year == self.record.year - 1 else None  # type: ignore[operator]
+        return previous
+
     @cached_property
     def readings(self) -> dict[str, Reading]:
         """Every numeric value of the record (template cells, year, fee amount), grounded."""

@@ -10,10 +10,8 @@ from gxllm.validate.messages import show
 
 
 def check(ctx: Context) -> list[Flag]:
-    record, previous = ctx.record, ctx.previous
+    record, previous = ctx.record, ctx.last_year
     if previous is None or record.spec is None or previous.spec is None:
-        return []
-    if record.year is not None and previous.year is not None and previous.year != record.year - 1:
         return []
     flags: list[Flag] = []
     for column in APPLICANT_COLUMNS:

@@ -1,0 +1,61 @@
+"""The narrative of the real reports (fixtures/real) against the golds people read, with no model."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from gxllm.evaluate import evaluate
+from gxllm.evaluate.metrics import score_items
+from gxllm.pipeline import extract
+from gxllm.record import Extraction
+from tests.conftest import FIXTURES
+
+REAL = FIXTURES / "real"
+CASES = sorted(
+    source for source in REAL.iterdir() if source.suffix in {".txt", ".md", ".html"}
+)
+
+
+@cache
+def extracted(source: Path) -> Extraction:
+    return extract(source, use_llm=False)
+
+
+def gold(source: Path) -> dict:
+    return json.loads((REAL / f"{source.stem}.gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("source", CASES, ids=lambda p: p.name)
+def test_problems_and_remedies_match_the_gold_one_to_one(source):
+    record, want = extracted(source).record, gold(source)
+    for name in ("problems", "remedies"):
+        score = score_items(want[name], getattr(record, name))
+        assert (score.matched, score.predicted) == (len(want[name]), len(want[name])), (name, getattr(record, name))
+
+
+@pytest.mark.parametrize("source", CASES, ids=lambda p: p.name)
+def test_the_fee_statement_is_read_as_the_gold_reads_it(source):
+    fee, want = extracted(source).record.fee, gold(source)["fee"]
+    assert (fee.charged, fee.amount_yuan) == (want["charged"], want["amount_yuan"])
+    assert re.sub(r"\s", "", fee.text or "") == re.sub(r"\s", "", want["text"] or "").translate(str.maketrans("，：（）", ",:()"))
+
+
+@pytest.mark.parametrize("source", CASES, ids=lambda p: p.name)
+def test_every_item_is_a_span_of_the_source(source):
+    extraction = extracted(source)
+    for name in ("problems", "remedies"):
+        for i, item in enumerate(getattr(extraction.record, name)):
+            start, end = extraction.evidence[f"{name}.{i}"].span
+            assert re.sub(r"\s*\n\s*", "", extraction.text[start:end]) == item
+
+
+def test_the_narrative_bars_of_issue_13_hold_with_no_model():
+    summary = evaluate(REAL, use_llm=False, perturb=0).summary
+    assert summary.problems.f1 >= 0.9 and summary.remedies.f1 >= 0.9
+    assert summary.fields["fee.charged"].share == 1.0
+    assert summary.themes.items == 96 and summary.themes.accuracy >= 0.9, summary.themes
