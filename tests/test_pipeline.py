@@ -42,10 +42,6 @@ def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_m
     monkeypatch.setattr(pipeline, "language_model", lambda settings: llm)
     extraction = pipeline.extract(ambiguous_report, settings=Settings())
     record, evidence = extraction.record, extraction.evidence
-    # The table's question named the row, showed its text and the readings its sums allow.
-    question = runtime.seen[0][-1]["content"]
-    assert "第1行 “行政复议”" in question and "112" in question
-    assert "A: 1 12 0 0 13" in question and "B: 11 2 0 0 13" in question
     assert (record.cell("section4.review.upheld"), record.cell("section4.review.corrected")) == (1, 12)
     upheld = evidence["section4.review.upheld"]
     assert upheld.method == "model" and upheld.token == "1"
