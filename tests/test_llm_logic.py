@@ -69,7 +69,7 @@ def test_every_prompt_file_renders_with_its_placeholders():
     placeholders = {
         "narrative.v2": {},
         "metadata.v1": {"head": "X", "agencies": "X", "years": "X"},
-        "table_choice.v1": {"prose": "X", "questions": "X"},
+        "table_choice.v1": {"prose": "X", "questions": "X", "shape": "X"},
     }
     parts = {
         "lists": {"wanted": "X", "candidates": "X", "known": "X", "keys": "X"},
@@ -94,7 +94,11 @@ def test_only_the_parts_asked_are_in_the_question():
     assert "【条目】" not in content and "【主题】" not in content
 
 
-QUESTIONS = {"prose": "本年收到行政复议1件。", "questions": "问题1：…\n  A. 行政复议·结果维持=1\n  B. 行政复议·结果维持=11"}
+QUESTIONS = {
+    "prose": "本年收到行政复议1件。",
+    "questions": "问题1：…\n  A. 行政复议·结果维持=1\n  B. 行政复议·结果维持=11",
+    "shape": '{"choices": {"1": "?"}}',
+}
 
 
 def _choose(llm: LlmClient, readings: int = 2):

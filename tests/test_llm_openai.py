@@ -67,7 +67,7 @@ def test_an_endpoint_answer_is_validated_like_a_local_one(endpoint, tmp_path):
     settings = Settings(llm_runtime="openai", llm_base_url=endpoint, llm_model="qwen2.5-7b-instruct", cache_dir=tmp_path)
     llm = open_client(settings)
     assert isinstance(llm, LlmClient) and llm.model_id == f"openai:{endpoint}:qwen2.5-7b-instruct"
-    values = {"prose": "本年收到行政复议1件。", "questions": "问题1：…"}
+    values = {"prose": "本年收到行政复议1件。", "questions": "问题1：…", "shape": '{"choices": {"1": "?"}}'}
     answer = llm.ask(load_prompt("table_choice", "v1"), ReadingChoice, values=values, context={"offered": {"1": 2}}, max_tokens=50)
     assert answer.choices == {"1": "B"}
     first, second = _Endpoint.requests

@@ -81,9 +81,13 @@ def choose_readings(segmented: Segmented, questions: list[OpenQuestion], llm: Ll
         answer = llm.ask(
             load_prompt("table_choice", "v1"),
             ReadingChoice,
-            values={"prose": prose, "questions": "\n".join(_question(int(n), q, segmented) for n, q in asked.items())},
+            values={
+                "prose": prose,
+                "questions": "\n".join(_question(int(n), q, segmented) for n, q in asked.items()),
+                "shape": '{"choices": {' + ", ".join(f'"{n}": "?"' for n in asked) + "}}",
+            },
             context={"offered": {n: len(q.options) for n, q in asked.items()}},
-            max_tokens=16 + 12 * len(asked),
+            max_tokens=24 + 10 * len(asked),
         )
     except NO_ANSWER as error:
         log.warning("open table readings stay null: %s", error)
