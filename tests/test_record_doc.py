@@ -61,11 +61,14 @@ def test_section4_rows_and_cells() -> None:
 
 def test_the_rules_are_the_ones_the_validator_raises() -> None:
     documented = {row[0] for row in _table("rules")}
+    import gxllm.validate as validate_package
+
     raised = {
         rule
         for module in (ROOT / "gxllm" / "validate").glob("*.py")
         for rule in re.findall(r'"([A-Z][A-Z0-9_]{4,})"', module.read_text(encoding="utf-8"))
+        if not hasattr(validate_package, rule)  # a name the package exports (__all__), not a rule
     }
     raised |= {rule.rule for template in TEMPLATES.values() for rule in sum_rules(template)}
     assert documented == raised
-    assert len(documented) == 12
+    assert len(documented) == 15
