@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gxllm.ocr.page import DETECT_DPI, MIN_CONFIDENCE, _detect, _ink, _missed_ink, _read
-from gxllm.tables.geometry import Rule
+from gxllm.layout.boxes import Rule
 
 UNIT = 200 / 72
 

@@ -18,7 +18,8 @@ from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
 from gxllm.ocr import get_engine
 from gxllm.ocr.page import read_page
 from gxllm.settings import Settings
-from gxllm.tables.geometry import document_rows, layout_page, to_line
+from gxllm.layout.page import layout_page
+from gxllm.layout.rows import document_rows, to_line
 
 FORMATS = frozenset({"PNG", "JPEG", "MPO", "TIFF"})
 _PLAUSIBLE_DPI = (50, 1200)

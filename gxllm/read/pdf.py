@@ -27,7 +27,9 @@ from gxllm.ocr import get_engine
 from gxllm.ocr.page import read_page
 from gxllm.read.pdf_limits import check_pdf_limits
 from gxllm.settings import Settings
-from gxllm.tables.geometry import PageLayout, Rule, Word, document_rows, layout_page, to_line
+from gxllm.layout.boxes import Rule, Word
+from gxllm.layout.page import PageLayout, layout_page
+from gxllm.layout.rows import document_rows, to_line
 
 # A page's text layer is used when it has at least this many readable
 # characters and nearly all its characters are readable: fonts without a
