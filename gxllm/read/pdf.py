@@ -19,7 +19,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import PdfminerException  # undocumented: pinned in pyproject.toml
 
 from gxllm.document import Box, Document
 from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
