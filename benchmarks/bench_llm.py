@@ -27,7 +27,7 @@ from gxllm.llm.tasks import refine_narrative
 from gxllm.memory import peak_rss_mib
 from gxllm.narrative import Narrative, extract_narrative
 from gxllm.normalize import normalize
-from gxllm.read import read_document
+from gxllm.read import load_source, read_document
 from gxllm.segment import segment
 from gxllm.settings import Settings
 
@@ -47,7 +47,7 @@ def run_one(runtime_kind: str, model: str, seeds: Path) -> dict:
     rules, refined, fees_right, seconds, documents = ItemScore(), ItemScore(), 0, 0.0, 0
     for source in sorted(seeds.glob("*.txt")):
         gold = json.loads(source.with_name(f"{source.stem}.gold.json").read_text(encoding="utf-8"))
-        segmented = segment(normalize(read_document(source, settings), settings))
+        segmented = segment(normalize(read_document(load_source(source), settings), settings))
         baseline = extract_narrative(segmented)
         started = time.perf_counter()
         narrative = refine_narrative(segmented, baseline, llm)

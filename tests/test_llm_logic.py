@@ -22,7 +22,7 @@ from gxllm.llm.tasks import (
 )
 from gxllm.narrative import extract_narrative
 from gxllm.normalize import normalize
-from gxllm.read import read_document
+from gxllm.read import load_source, read_document
 from gxllm.segment import segment
 from gxllm.settings import Settings
 from gxllm.tables import RowSpan
@@ -58,7 +58,7 @@ def _client(*answers: str | Exception, cache: AnswerCache | None = None, model_i
 def _segmented(source: str):
     settings = Settings()
     if source.endswith(".txt"):
-        return segment(normalize(read_document(SEEDS / source, settings), settings))
+        return segment(normalize(read_document(load_source(SEEDS / source), settings), settings))
     document = Document(path="inline.txt", sha256="0" * 64, kind="text", lines=[Line(text=t) for t in source.split("\n")])
     return segment(normalize(document, settings))
 
@@ -304,7 +304,7 @@ def _open_report():
     "0 1 0 1 0", which seven tables allow."""
     settings = Settings()
     path = SEEDS.parent / "real" / "putian-slj-2024.txt"
-    return segment(normalize(read_document(path, settings), settings))
+    return segment(normalize(read_document(load_source(path), settings), settings))
 
 
 def test_the_model_chooses_among_the_readings_the_sums_leave_open_and_never_writes_a_number():
