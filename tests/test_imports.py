@@ -22,7 +22,7 @@ EDGE = "edge"
 # direction at most.
 STAGE_ORDER: tuple[tuple[str, ...], ...] = (
     ("errors", "settings", "console", "memory"),  # plumbing
-    ("template", "record", "labels", "document"),  # the format as data, and the data passed between stages
+    ("template", "record", "lexicon", "labels", "document"),  # the format as data, and the data passed between stages
     ("layout",),  # words, lines, ruling, table grids from positions
     ("ocr",),
     ("read",),
