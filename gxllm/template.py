@@ -194,7 +194,6 @@ _S3_OTHER_2021 = (
 )
 
 
-
 @dataclass(frozen=True)
 class Group:
     """A heading section 三 prints over numbered sub-rows (（三）不予公开 over
