@@ -29,6 +29,7 @@ from gxllm.fixturegen.scan import STYLES, image_pdf, scan
 from gxllm.fixturegen.seeds import load_seeds
 from gxllm.memory import peak_rss_mib
 from gxllm.ocr import get_engine
+from gxllm.read import load_source
 from gxllm.read.pdf import read_pdf
 from gxllm.settings import Settings
 
@@ -50,7 +51,7 @@ def _read(path: Path, settings: Settings, ocr: bool) -> Reading:
         get_engine(settings)
     load = time.perf_counter() - started
     wall, cpu = time.perf_counter(), time.process_time()
-    document = read_pdf(path, settings)
+    document = read_pdf(load_source(path), settings)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = peak_rss_mib()
     return Reading(document.pages, wall, cpu, peak, load)

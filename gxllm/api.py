@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -48,17 +47,13 @@ def extract(
     ``Extraction.to_output()`` is what ``gxllm extract`` writes.
     """
     from gxllm.pipeline import extract as run_pipeline
+    from gxllm.read import Source
 
     if not isinstance(source, bytes):
         return run_pipeline(source, settings=settings, use_llm=use_llm)
     if not name:
         raise ValueError("extract(bytes) needs name=, the file name the bytes came under (e.g. 'report.pdf')")
-    with tempfile.TemporaryDirectory(prefix="gxllm-") as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(source)
-        extraction = run_pipeline(path, settings=settings, use_llm=use_llm)
-    # The temporary file is gone: the source is known by the name it was given.
-    return extraction.model_copy(update={"source": extraction.source.model_copy(update={"path": name})})
+    return run_pipeline(Source(name, source), settings=settings, use_llm=use_llm)
 
 
 def _parts(record: RecordLike) -> tuple[Record, dict[str, Evidence], str | None, dict[str, Any] | None]:

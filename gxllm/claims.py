@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gxllm.labels import cell_label, row_label
-from gxllm.template import TEMPLATES, Template
+from gxllm.template import OTHER_GROUP, SECTION3_GROUPS, TEMPLATES, Template
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,6 @@ _RECEIVED = r"收到|受理|接收|接到|新收"
 _PROSE_PATTERNS = {"granted": r"(?<!部分)(?<!不)予以公开|全部公开|同意公开", "partial": r"部分(?:予以)?公开"}
 # "行政复议决定维持2件", "未出现行政诉讼败诉": a part of the appeals, not all of them.
 _APPEAL_OUTCOME = re.compile(r"维持|纠正|纠错|撤销|驳回|败诉|确认违法|审结|结果")
-_GROUPS = {"withheld": "不予公开", "unavailable": "无法提供", "rejected": "不予处理", "other": "其他处理"}
 
 
 @cache
@@ -80,10 +79,11 @@ def _vocabulary(version: str) -> tuple[tuple[Quantity, ...], Quantity, Quantity,
         pattern = _PROSE_PATTERNS.get(row.key, row.pattern)
         rows.append(Quantity(pattern, ((total(row.key),),), (cell_label(spec, total(row.key)),)))
     groups = []
-    for prefix, word in _GROUPS.items():
-        keys = [k for k in outcome if k.split("_")[0] == prefix]
+    for group in SECTION3_GROUPS:
+        # Prose names a group by its words; 2019 prints 其他处理 as one row of the group's key.
+        keys = [k for k in outcome if group.holds(k) or k == group.key]
         name = row_label(spec, "section3", keys[0]).split("·")[0] + "各项总计之和"
-        groups.append(Quantity(word, (tuple(total(k) for k in keys),), (name,)))
+        groups.append(Quantity(group.name, (tuple(total(k) for k in keys),), (name,)))
     received = Quantity(
         _RECEIVED,
         ((total("new"),), (total("new"), total("carried_over"))),
@@ -109,10 +109,10 @@ def _quantity(spec: Template, phrase: str, sentence: str, inside: Quantity | Non
         for quantity in table_rows:
             if re.search(quantity.pattern, phrase):
                 # "(逾期不补正1件,撤销等其他处理14件)" under 其他处理: the rest, 3.其他.
-                if quantity is inside and quantity.pattern == _GROUPS["other"]:
+                if quantity is inside and quantity.pattern == OTHER_GROUP.name:
                     return other_rest
                 return None if quantity is inside else quantity
-        if inside is not None and inside.pattern == _GROUPS["other"] and "其他" in phrase:
+        if inside is not None and inside.pattern == OTHER_GROUP.name and "其他" in phrase:
             return other_rest
         if inside is None and re.search(received.pattern, phrase) and "申请" in phrase:
             return received

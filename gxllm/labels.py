@@ -7,16 +7,8 @@ reviewer can find them in the report without knowing the record's keys.
 
 from __future__ import annotations
 
-from gxllm.template import Template
+from gxllm.template import SECTION3_GROUPS, Template
 
-# Section-3 sub-rows ("1.属于国家秘密") are numbered within a group whose label
-# the template keeps as a heading, not a row: the key's prefix names the group.
-_SECTION3_GROUPS = {
-    "withheld": "三（三）不予公开",
-    "unavailable": "三（四）无法提供",
-    "rejected": "三（五）不予处理",
-    "other": "三（六）其他处理",
-}
 _FIELDS = {
     "agency": "发布机构",
     "year": "年度",
@@ -25,8 +17,6 @@ _FIELDS = {
     "fee.amount_yuan": "信息处理费金额",
     "fee.text": "信息处理费说明",
 }
-_SECTION_TITLES = {"section2": "二、主动公开政府信息情况", "section3": "三、收到和处理政府信息公开申请情况",
-                   "section4": "四、政府信息公开行政复议、行政诉讼情况"}
 
 
 def row_label(spec: Template, section: str, row_key: str) -> str:
@@ -35,10 +25,11 @@ def row_label(spec: Template, section: str, row_key: str) -> str:
     label = table.row(row_key).label
     if section != "section3":
         return label
-    group = _SECTION3_GROUPS.get(row_key.split("_")[0])
-    if group is not None and label[:1].isdigit():
+    # Sub-rows ("1.属于国家秘密") are numbered within their group, named with it.
+    group = next((g for g in SECTION3_GROUPS if g.holds(row_key)), None)
+    if group is not None:
         # "…逾期不补正、行政机关不再处理其政府信息公开申请": the first clause tells the row apart.
-        return f"{group}·{label.split('、')[0]}"
+        return f"三{group.label}·{label.split('、')[0]}"
     return "三" + label if label.startswith("（") else label
 
 
@@ -47,10 +38,11 @@ def cell_label(spec: Template | None, path: str) -> str:
     if path in _FIELDS:
         return _FIELDS[path]
     parts = path.split(".")
-    if spec is None or parts[0] not in _SECTION_TITLES:
+    titles = {table.section: table.title for table in spec.tables} if spec is not None else {}
+    if spec is None or parts[0] not in titles:
         return path
     if len(parts) == 1:
-        return _SECTION_TITLES[parts[0]]
+        return titles[parts[0]]
     row = row_label(spec, parts[0], parts[1])
     if len(parts) == 2:
         return row

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gxllm.document import NormalizedText, Segmented
 from gxllm.errors import NotAReport
 from gxllm.narrative import Narrative, extract_narrative
 from gxllm.normalize import normalize
-from gxllm.read import read_document
+from gxllm.read import Source, load_source, read_document
 from gxllm.record import Extraction, SourceInfo
 from gxllm.segment import segment
 from gxllm.settings import Settings, get_settings
@@ -37,10 +37,15 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def read_normalized(path: str | Path, settings: Settings | None = None) -> NormalizedText:
-    """The normalised text of a source file: what evidence spans index into."""
+def _as_source(source: Source | str | os.PathLike[str], settings: Settings) -> Source:
+    """A report given by its path is read from the file (see :func:`~gxllm.read.load_source`)."""
+    return source if isinstance(source, Source) else load_source(source, settings)
+
+
+def read_normalized(source: Source | str | os.PathLike[str], settings: Settings | None = None) -> NormalizedText:
+    """The normalised text of a report (its bytes, or its file): what evidence spans index into."""
     settings = settings or get_settings()
-    return normalize(read_document(path, settings), settings)
+    return normalize(read_document(_as_source(source, settings), settings), settings)
 
 
 # One loaded model per configuration and process: loading takes seconds.
@@ -97,8 +102,10 @@ def _check_is_report(segmented: Segmented) -> None:
         raise NotAReport("cannot tell the template: the tables print no template labels and no year is given")
 
 
-def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool | None = None) -> Extraction:
-    """Extract and validate one report file.
+def extract(
+    source: Source | str | os.PathLike[str], *, settings: Settings | None = None, use_llm: bool | None = None
+) -> Extraction:
+    """Extract and validate one report: its bytes and name, or its file.
 
     ``use_llm`` False keeps every language model out of the run, whatever the
     configuration says.
@@ -106,7 +113,7 @@ def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool
     settings = settings or get_settings()
     timings: dict[str, float] = {}
     with _timed(timings, "read"):
-        document = read_document(path, settings)
+        document = read_document(_as_source(source, settings), settings)
         normalized = normalize(document, settings)
         segmented = segment(normalized)
         _check_is_report(segmented)
@@ -128,15 +135,15 @@ def extract(path: str | Path, *, settings: Settings | None = None, use_llm: bool
     evidence.update(narrative.evidence)
     with _timed(timings, "validate"):
         flags = validate(record, evidence=evidence, source_text=normalized.text)
-    source = SourceInfo(
-        path=str(path), sha256=document.sha256, kind=document.kind, encoding=document.encoding, pages=document.pages
+    read_from = SourceInfo(
+        path=document.path, sha256=document.sha256, kind=document.kind, encoding=document.encoding, pages=document.pages
     )
     return Extraction(
         record=record,
         themes=narrative.themes,
         evidence=evidence,
         flags=flags,
-        source=source,
+        source=read_from,
         timings=timings,
         text=normalized.text,
     )

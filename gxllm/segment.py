@@ -13,33 +13,9 @@ from collections import Counter
 
 from gxllm.document import RUN_IN_LINE, Compact, NormalizedText, Section, Segmented
 from gxllm.record import Evidence
-from gxllm.template import TABLE_OPENINGS, TEMPLATES, TemplateVersion, template_for_year
+from gxllm.template import SECTION_HEADINGS, TABLE_OPENINGS, TEMPLATES, TemplateVersion, template_for_year
 
 _NUMERAL = r"(?:[一二三四五六七八九十]{1,2}\s*[、.,:]|第[一二三四五六]部分\s*[、.,:]?)"
-# (number-free title, looser title accepted only after a section numeral)
-# A numbered heading may open with a few words of its own ("二、行政机关主动
-# 公开…", "五、政府信息公开工作存在的主要问题…").
-_PREFIX = r"[^\n。，,]{0,10}?"
-_HEADINGS: dict[int, tuple[str, str]] = {
-    1: (r"总体情况", r"总体情况|概述"),
-    2: (r"主动公开政府信息(?:的)?情况", _PREFIX + r"主动公开[^\n。]{0,10}情况"),
-    3: (
-        r"收到和处理政府信息公开申请(?:的)?情况",
-        _PREFIX + r"(?:收到和处理|依申请公开)[^\n。]{0,16}情况",
-    ),
-    4: (
-        r"[^\n。]{0,16}行政复议[^\n。]{0,12}行政诉讼[^\n。]{0,4}情况",
-        r"[^\n。]{0,16}行政复议[^\n。]{0,12}行政诉讼[^\n。]{0,4}",
-    ),
-    5: (
-        r"存在的?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进|整改)(?:情况|措施)?|存在的?主要问题",
-        _PREFIX + r"(?:存在的?)?(?:主要)?(?:问题|不足)[^\n。]{0,12}",
-    ),
-    6: (
-        r"其他需要?(?:报告|说明)的?事项|其他应说明的?事项",
-        r"其他(?:需要?|应)?(?:报告|说明)?的?事项|其他需(?:要)?报告[^\n。]{0,4}",
-    ),
-}
 _MID_LINE_NUMERAL = re.compile(r"[一二三四五六]\s*、")
 # A heading line with at most this much after the heading's words is a
 # heading alone ("五、存在的主要问题及下一步工作计划"): its body starts on the next line.
@@ -89,10 +65,10 @@ def _heading_at(text: str, start: int, line_end: int, *, mid_line: bool) -> Cand
         return None
     rest_at = numeral.end() if numeral else 0
     rest = stripped[rest_at:]
-    for number, (title, loose) in _HEADINGS.items():
-        match = re.match(title, rest)
+    for number, heading in SECTION_HEADINGS.items():
+        match = re.match(heading.pattern, rest)
         if match is None and numeral:
-            match = re.match(loose, rest)
+            match = re.match(heading.loose, rest)
         if match is None:
             continue
         if not numeral and len(stripped) > _MAX_BARE_HEADING:

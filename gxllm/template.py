@@ -6,7 +6,8 @@ year is a data change here and nowhere else.
 
 Row ``pattern`` is a regular expression matched against the report text with
 all whitespace removed; it names the shortest phrase that identifies the row
-label and nothing else in the same table.
+label and nothing else in the same table. Section headings carry the patterns
+that find them as reports word them.
 """
 
 from __future__ import annotations
@@ -85,6 +86,53 @@ class Template:
         raise KeyError(path)
 
 
+# ---------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class SectionHeading:
+    """A section's heading: the title the templates print, and the words reports print.
+
+    ``pattern`` matches the heading's words at the start of a line, after the
+    section's numeral or without one; ``loose`` is a looser wording, taken
+    only after a numeral.
+    """
+
+    title: str
+    pattern: str
+    loose: str
+
+
+# A numbered heading may open with a few words of its own ("二、行政机关主动
+# 公开…", "五、政府信息公开工作存在的主要问题…").
+_PREFIX = r"[^\n。，,]{0,10}?"
+SECTION_HEADINGS: dict[int, SectionHeading] = {
+    1: SectionHeading("一、总体情况", r"总体情况", r"总体情况|概述"),
+    2: SectionHeading(
+        "二、主动公开政府信息情况", r"主动公开政府信息(?:的)?情况", _PREFIX + r"主动公开[^\n。]{0,10}情况"
+    ),
+    3: SectionHeading(
+        "三、收到和处理政府信息公开申请情况",
+        r"收到和处理政府信息公开申请(?:的)?情况",
+        _PREFIX + r"(?:收到和处理|依申请公开)[^\n。]{0,16}情况",
+    ),
+    4: SectionHeading(
+        "四、政府信息公开行政复议、行政诉讼情况",
+        r"[^\n。]{0,16}行政复议[^\n。]{0,12}行政诉讼[^\n。]{0,4}情况",
+        r"[^\n。]{0,16}行政复议[^\n。]{0,12}行政诉讼[^\n。]{0,4}",
+    ),
+    5: SectionHeading(
+        "五、存在的主要问题及改进情况",
+        r"存在的?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进|整改)(?:情况|措施)?|存在的?主要问题",
+        _PREFIX + r"(?:存在的?)?(?:主要)?(?:问题|不足)[^\n。]{0,12}",
+    ),
+    6: SectionHeading(
+        "六、其他需要报告的事项",
+        r"其他需要?(?:报告|说明)的?事项|其他应说明的?事项",
+        r"其他(?:需要?|应)?(?:报告|说明)?的?事项|其他需(?:要)?报告[^\n。]{0,4}",
+    ),
+}
+
 # ---------------------------------------------------------------- section 3
 
 APPLICANT_COLUMNS: tuple[Column, ...] = (
@@ -145,8 +193,32 @@ _S3_OTHER_2021 = (
     _s3("other_other", "3.其他", r"(?<!不计)其他(?!处理|法律|情形|结果|对外)"),
 )
 
-# Heading of 三（六） in the 2021 template: a group label above three rows.
-OTHER_GROUP_PATTERN = r"其他处理"
+
+@dataclass(frozen=True)
+class Group:
+    """A heading section 三 prints over numbered sub-rows (（三）不予公开 over
+    1.属于国家秘密 …): a label of the table, not a row of the record."""
+
+    key: str  # its sub-rows' keys start with this and "_"
+    numeral: str
+    name: str  # the group's own words, as prose names it too
+
+    @property
+    def label(self) -> str:
+        return f"（{self.numeral}）{self.name}"
+
+    def holds(self, row_key: str) -> bool:
+        return row_key.startswith(self.key + "_")
+
+
+# 三（六） is one row in the 2019 template (key "other") and a group of three in 2021.
+OTHER_GROUP = Group("other", "六", "其他处理")
+SECTION3_GROUPS = (
+    Group("withheld", "三", "不予公开"),
+    Group("unavailable", "四", "无法提供"),
+    Group("rejected", "五", "不予处理"),
+    OTHER_GROUP,
+)
 
 # ---------------------------------------------------------------- section 4
 
@@ -160,7 +232,7 @@ OUTCOME_COLUMNS: tuple[Column, ...] = (
 
 SECTION4 = Table(
     "section4",
-    "四、政府信息公开行政复议、行政诉讼情况",
+    SECTION_HEADINGS[4].title,
     (
         Row("review", "行政复议", r"行政复议", OUTCOME_COLUMNS),
         Row("litigation_direct", "行政诉讼·未经复议直接起诉", r"未经复议直接起诉", OUTCOME_COLUMNS),
@@ -179,7 +251,7 @@ _DECISIONS_2021 = (Column("decisions", "本年处理决定数量"),)
 
 SECTION2_2021 = Table(
     "section2",
-    "二、主动公开政府信息情况",
+    SECTION_HEADINGS[2].title,
     (
         Row("rules", "规章", r"规章", _DOC_COLUMNS_2021),
         Row("normative_docs", "行政规范性文件", r"规范性文件", _DOC_COLUMNS_2021),
@@ -208,7 +280,7 @@ _ITEMS_2019 = (
 
 SECTION2_2019 = Table(
     "section2",
-    "二、主动公开政府信息情况",
+    SECTION_HEADINGS[2].title,
     (
         Row("rules", "规章", r"规章", _DOC_COLUMNS_2019),
         Row("normative_docs", "规范性文件", r"规范性文件", _DOC_COLUMNS_2019),
@@ -228,13 +300,11 @@ SECTION2_2019 = Table(
 
 # ---------------------------------------------------------------- templates
 
-_S3_TITLE = "三、收到和处理政府信息公开申请情况"
-
 TEMPLATE_2021 = Template(
     version="2021",
     report_years="2021 and later",
     section2=SECTION2_2021,
-    section3=Table("section3", _S3_TITLE, _S3_HEAD + _S3_OTHER_2021 + _S3_TAIL),
+    section3=Table("section3", SECTION_HEADINGS[3].title, _S3_HEAD + _S3_OTHER_2021 + _S3_TAIL),
     section4=SECTION4,
     outcome_rows=tuple(r.key for r in _S3_HEAD[2:] + _S3_OTHER_2021),
     signature_patterns=(
@@ -251,7 +321,7 @@ TEMPLATE_2019 = Template(
     version="2019",
     report_years="2019 and 2020",
     section2=SECTION2_2019,
-    section3=Table("section3", _S3_TITLE, _S3_HEAD + _S3_OTHER_2019 + _S3_TAIL),
+    section3=Table("section3", SECTION_HEADINGS[3].title, _S3_HEAD + _S3_OTHER_2019 + _S3_TAIL),
     section4=SECTION4,
     outcome_rows=tuple(r.key for r in _S3_HEAD[2:] + _S3_OTHER_2019),
     signature_patterns=(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from gxllm.document import Segmented
 from gxllm.normalize import normalize
+from gxllm.read.source import Source
 from gxllm.read.text import read_text
 from gxllm.record import Record
 from gxllm.segment import segment
@@ -75,4 +75,4 @@ def render(record: Record, printer: RowPrinter = spaced) -> str:
 
 def segmented(text: str) -> Segmented:
     data = text.encode("utf-8")
-    return segment(normalize(read_text(Path("t.txt"), data, "0" * 64)))
+    return segment(normalize(read_text(Source("t.txt", data))))

@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from gxllm.batch import run_batch
-from gxllm.batch.inputs import content_hash, discover
+from gxllm.batch.inputs import Task, content_hash, discover
+from gxllm.batch.work import process
 from gxllm.cli import app
 from gxllm.pipeline import extract, read_normalized
+from gxllm.read import Source
 from gxllm.store import Document, Failure, RecordVersion, Run, open_store
 from tests.conftest import SEEDS
 from tests.generated_reports import generate_reports
@@ -51,6 +53,21 @@ def test_discovery_walks_folders_for_reports_only_and_keeps_named_files(tmp_path
     found = [p.relative_to(tmp_path).as_posix() for p in discover([folder, named])]
     folder_reports = ["empty.txt", "letter.txt", "more/copy.txt", *[f"{name}.txt" for name in SEED_NAMES]]
     assert found == [f"in/{name}" for name in sorted(folder_reports)] + ["notes.docx"]
+
+
+def _no_scratch(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a scratch file or folder was made")
+
+
+def test_a_worker_given_the_bytes_reads_them_under_the_tasks_path_and_writes_no_file(monkeypatch) -> None:
+    data = (SEEDS / "lianyun-gov-2024.txt").read_bytes()
+    monkeypatch.setattr("tempfile.mkdtemp", _no_scratch)
+    monkeypatch.setattr("tempfile.mkstemp", _no_scratch)
+    task = Task(path="/on/another/machine/lianyun-gov-2024.txt", sha256=Source("", data).sha256, size_bytes=len(data))
+    outcome = process(task, use_llm=False, content=data)
+    extraction = outcome.extraction()
+    assert extraction is not None and extraction.source.path == task.path and extraction.source.sha256 == task.sha256
+    assert extraction.record == extract(SEEDS / "lianyun-gov-2024.txt", use_llm=False).record
 
 
 def test_a_batch_stores_each_content_once_and_lists_its_failures(tmp_path: Path) -> None:

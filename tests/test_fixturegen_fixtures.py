@@ -16,7 +16,8 @@ from gxllm.fixturegen.generate import DEFAULT_SEED, ENCODINGS, RANDOM_2019, REAL
 from gxllm.fixturegen.grid import table_rows
 from gxllm.fixturegen.runtogether import failing, readings
 from gxllm.fixturegen.seeds import split_seed
-from gxllm.fixturegen.text_layouts import LAYOUTS, NULL_MARKS
+from gxllm.fixturegen.text_layouts import LAYOUTS
+from gxllm.lexicon import NULL_MARKS
 from gxllm.record import Record
 from gxllm.template import TEMPLATES, template_for_year
 

@@ -18,7 +18,7 @@ from gxllm.llm.readings import ReadingChoice, choose_readings
 from gxllm.llm.tasks import resolve_metadata
 from gxllm.narrative import extract_narrative
 from gxllm.normalize import normalize
-from gxllm.read import read_document
+from gxllm.read import load_source, read_document
 from gxllm.segment import segment
 from gxllm.settings import Settings
 
@@ -52,7 +52,7 @@ def _client(*answers: str | Exception, cache: AnswerCache | None = None, model_i
 def _segmented(source: str):
     settings = Settings()
     if source.endswith(".txt"):
-        return segment(normalize(read_document(SEEDS / source, settings), settings))
+        return segment(normalize(read_document(load_source(SEEDS / source), settings), settings))
     document = Document(path="inline.txt", sha256="0" * 64, kind="text", lines=[Line(text=t) for t in source.split("\n")])
     return segment(normalize(document, settings))
 
@@ -297,7 +297,8 @@ def _open_report():
     """A real dump whose crawler deleted repeated lines: its section 4 prints
     "0 1 0 1 0", which seven tables allow."""
     settings = Settings()
-    return segment(normalize(read_document(SEEDS.parent / "real" / "putian-slj-2024.txt", settings), settings))
+    path = SEEDS.parent / "real" / "putian-slj-2024.txt"
+    return segment(normalize(read_document(load_source(path), settings), settings))
 
 
 def test_the_model_chooses_among_the_readings_the_sums_leave_open_and_never_writes_a_number():

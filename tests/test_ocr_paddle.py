@@ -19,6 +19,7 @@ from gxllm.fixturegen.scan import STYLES, degrade
 from gxllm.ocr import get_engine
 from gxllm.ocr.paddle import PaddleOcrEngine
 from gxllm.ocr.paddle_models import write_paddle_models
+from gxllm.read import load_source
 from gxllm.read.image import read_image
 from gxllm.settings import Settings
 
@@ -48,7 +49,7 @@ def page() -> Image.Image:
 
 def _value_rows(path: Path, settings: Settings) -> list[list[str]]:
     labels = {row[0] for row in EXPECTED}
-    rows = [line.text.split("\t") for line in read_image(path, settings).lines]
+    rows = [line.text.split("\t") for line in read_image(load_source(path), settings).lines]
     return [row for row in rows if row[0] in labels]
 
 

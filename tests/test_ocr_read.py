@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from gxllm.layout.boxes import Rule
 from gxllm.ocr.page import DETECT_DPI, MIN_CONFIDENCE, _detect, _ink, _missed_ink, _read
-from gxllm.tables.geometry import Rule
 
 UNIT = 200 / 72
 

@@ -18,7 +18,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
 from gxllm.errors import UnsupportedInput
-from gxllm.read import read_document
+from gxllm.read import load_source, read_document
 from gxllm.read.pdf_limits import check_pdf_limits
 from gxllm.settings import Settings
 
@@ -294,4 +294,4 @@ def test_a_real_pdf_is_read_through_the_guard(tmp_path: Path) -> None:
     path = tmp_path / "bomb.pdf"
     path.write_bytes(bomb("nested-filters", tmp_path))
     with pytest.raises(UnsupportedInput, match="GXLLM_MAX_INFLATED_BYTES"):
-        read_document(path, Settings(max_inflated_bytes=MIB))
+        read_document(load_source(path), Settings(max_inflated_bytes=MIB))

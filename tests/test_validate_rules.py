@@ -222,14 +222,15 @@ def test_narrative_zero_claim() -> None:
     assert "未收到依申请" in flags[0].message
 
 
-def test_fee_conflict_with_an_amount_named_in_the_prose() -> None:
+@pytest.mark.parametrize(("printed", "yuan"), [("200元", 200), ("1,200元", 1200), ("0.12万元", 1200)])
+def test_fee_conflict_with_an_amount_named_in_the_prose(printed: str, yuan: int) -> None:
     record = gold("lianyun-kjj-2024")
-    text = source("lianyun-kjj-2024") + "\n全年共收取信息处理费200元。"
+    text = source("lianyun-kjj-2024") + f"\n全年共收取信息处理费{printed}。"
 
     [flag] = validate(record, source_text=text)
 
-    assert (flag.rule, flag.kind, flag.found, flag.cells) == ("FEE_CONFLICT", "source", 200, ["fee.charged"])
-    assert flag.message == "收费说明自相矛盾：报告称未收取信息处理费，但正文又称“收取信息处理费200元”，请核实。"
+    assert (flag.rule, flag.kind, flag.found, flag.cells) == ("FEE_CONFLICT", "source", yuan, ["fee.charged"])
+    assert flag.message == f"收费说明自相矛盾：报告称未收取信息处理费，但正文又称“收取信息处理费{printed}”，请核实。"
 
 
 def test_fee_conflict_with_unpaid_fee_notices() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,6 +11,7 @@ from pydantic import BaseModel
 from gxllm.batch.inputs import Task
 from gxllm.errors import GxllmError, one_line
 from gxllm.pipeline import extract
+from gxllm.read import Source
 from gxllm.record import Extraction
 
 logger = logging.getLogger(__name__)
@@ -45,17 +44,11 @@ def process(task: Task, use_llm: bool | None = None, content: bytes | None = Non
     """Run the pipeline on ``task``; every error, expected or not, becomes a failed outcome.
 
     ``content`` is the file's bytes when the worker cannot see the path (a
-    remote machine): they are written to a scratch file of the same name, so
-    the reader still goes by the suffix, and the result names the original path.
+    remote machine): they are read under the task's path, whose suffix says how.
     """
     started = time.perf_counter()
     try:
-        with tempfile.TemporaryDirectory(prefix="gxllm-batch-") as scratch:
-            path = Path(task.path)
-            if content is not None:
-                path = Path(scratch) / path.name
-                path.write_bytes(content)
-            extraction = extract(path, use_llm=use_llm)
+        extraction = extract(task.path if content is None else Source(task.path, content), use_llm=use_llm)
     except GxllmError as error:
         return Outcome.failed(task, "extract", type(error).__name__, str(error), time.perf_counter() - started)
     except Exception as error:  # a bug on one odd input must not stop the others
@@ -63,7 +56,6 @@ def process(task: Task, use_llm: bool | None = None, content: bytes | None = Non
         logger.exception("extracting %s failed", task.path)
         return Outcome.failed(task, "extract", type(error).__name__, one_line(error), time.perf_counter() - started)
     output = extraction.to_output()
-    output["source"]["path"] = task.path
     return Outcome(
         task=task,
         output=output,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gxllm.record import Number, Record
-from gxllm.template import Row, Table
+from gxllm.template import OTHER_GROUP, SECTION3_GROUPS, Row, Table
 
 CellKind = Literal["title", "header", "group", "label", "value"]
 Section = Literal["section2", "section3", "section4"]
@@ -95,13 +95,6 @@ ORGANISATIONS_HEADER = "法人或其他组织"
 RESULTS_GROUP = "三、本年度办理结果"
 # Rows outside 三、本年度办理结果: the two inflows and what is carried forward.
 OUTSIDE_RESULTS = ("new", "carried_over", "carried_forward")
-# Outcome groups printed as a label spanning their numbered sub-rows.
-OUTCOME_GROUPS = {
-    "withheld_": "（三）不予公开",
-    "unavailable_": "（四）无法提供",
-    "rejected_": "（五）不予处理",
-    "other_": "（六）其他处理",
-}
 LABEL_WIDTH = 3
 
 
@@ -115,7 +108,8 @@ class _Line:
 
 
 def _outcome_group(key: str) -> str | None:
-    return next((label for prefix, label in OUTCOME_GROUPS.items() if key.startswith(prefix)), None)
+    """The label of the outcome group printed spanning the row, if it is a numbered sub-row."""
+    return next((group.label for group in SECTION3_GROUPS if group.holds(key)), None)
 
 
 def _section3_lines(record: Record, table: Table, fmt: ValueFormat, other_as_one_row: bool) -> list[_Line]:
@@ -125,7 +119,7 @@ def _section3_lines(record: Record, table: Table, fmt: ValueFormat, other_as_one
         groups = () if row.key in OUTSIDE_RESULTS else (RESULTS_GROUP,)
         if other_as_one_row and row in other_rows:
             if row is other_rows[0]:
-                lines.append(_Line(OUTCOME_GROUPS["other_"], groups, _summed(record, table, other_rows, fmt)))
+                lines.append(_Line(OTHER_GROUP.label, groups, _summed(record, table, other_rows, fmt)))
             continue
         group = _outcome_group(row.key)
         values = tuple(_value(row, i, record, table.section, fmt) for i in range(len(row.columns)))

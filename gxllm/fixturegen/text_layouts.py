@@ -33,6 +33,7 @@ from gxllm.fixturegen.oneline import NotPrintable, check_printable, one_line, on
 from gxllm.fixturegen.repeats import TooManyReadings, delete_repeats, one_cell_a_line, restorable_gold
 from gxllm.fixturegen.runtogether import pick_glue
 from gxllm.fixturegen.seeds import splice
+from gxllm.lexicon import NULL_MARKS, parse_number
 from gxllm.record import Number, Record
 from gxllm.template import Table
 
@@ -194,16 +195,14 @@ def broken_labels(cells: Grid, table: Table, rng: random.Random) -> str:
 
 # ---------------------------------------------------------------- value formats
 
-# The ways a report prints "nothing here"; gold is null for each.
-NULL_MARKS = ("—", "-", "/", "无")
-
 
 def thousands(path: str | None, value: Number | None) -> str:
     text = plain_number(path, value)
-    return f"{float(text) if '.' in text else int(text):,}" if text else text
+    return f"{parse_number(text):,}" if text else text
 
 
 def _marks(blank: list[str]) -> ValueFormat:
+    """Blank cells printed with each null mark in turn; gold is null for each."""
     mark = {path: NULL_MARKS[i % len(NULL_MARKS)] for i, path in enumerate(blank)}
 
     def fmt(path: str | None, value: Number | None) -> str:

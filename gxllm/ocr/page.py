@@ -18,8 +18,9 @@ import cv2
 import numpy as np
 
 from gxllm.document import Box
+from gxllm.layout.boxes import Rule, Word
+from gxllm.layout.grids import find_grids
 from gxllm.ocr.engine import OcrEngine
-from gxllm.tables.geometry import Rule, Word, find_grids
 
 # Resolution assumed for an image that gives none and shows no text to measure.
 DEFAULT_DPI = 200

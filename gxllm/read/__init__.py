@@ -1,13 +1,16 @@
-"""Readers: one per input kind, each returning a :class:`~gxllm.document.Document`."""
+"""Readers: one per input kind, each turning a :class:`Source` into a :class:`~gxllm.document.Document`."""
 
 from __future__ import annotations
 
-import hashlib
+import os
 from pathlib import Path
 
 from gxllm.document import Document
 from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
+from gxllm.read.source import Source
 from gxllm.settings import Settings, get_settings
+
+__all__ = ["SUPPORTED_SUFFIXES", "Source", "load_source", "read_document"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -17,43 +20,56 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
 
 
-def read_document(path: str | Path, settings: Settings | None = None) -> Document:
-    """Read a report file of any supported kind; errors say why in one line."""
-    settings = settings or get_settings()
-    path = Path(path)
-    suffix = path.suffix.lower()
+def _check_suffix(suffix: str) -> None:
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedInput(
             f"unsupported file type {suffix or '(none)'}; gxllm reads {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    if not path.is_file():
-        raise UnreadableInput("no such file" if not path.exists() else "not a regular file")
-    size = path.stat().st_size
+
+
+def _check_size(size: int, settings: Settings) -> None:
     if size == 0:
         raise EmptyInput("the file is empty")
     if size > settings.max_file_bytes:
         raise UnreadableInput(f"the file is {size} bytes, over the limit of {settings.max_file_bytes} (GXLLM_MAX_FILE_BYTES)")
-    if suffix in PDF_SUFFIXES:
-        from gxllm.read.pdf import read_pdf
 
-        return read_pdf(path, settings)
-    if suffix in IMAGE_SUFFIXES:
-        from gxllm.read.image import read_image
 
-        return read_image(path, settings)
+def load_source(path: str | os.PathLike[str], settings: Settings | None = None) -> Source:
+    """A report file as a :class:`Source` named by its path; a file of a type gxllm
+    does not read, missing, empty or too large is refused before it is read."""
+    settings = settings or get_settings()
+    file = Path(path)
+    _check_suffix(file.suffix.lower())
+    if not file.is_file():
+        raise UnreadableInput("no such file" if not file.exists() else "not a regular file")
+    _check_size(file.stat().st_size, settings)
     try:
-        data = path.read_bytes()
+        return Source(os.fspath(path), file.read_bytes())
     except OSError as error:
         raise UnreadableInput(f"cannot read: {error.strerror or error}") from None
-    sha256 = hashlib.sha256(data).hexdigest()
-    if suffix in HTML_SUFFIXES:
+
+
+def read_document(source: Source, settings: Settings | None = None) -> Document:
+    """Read a report of any supported kind; errors say why in one line."""
+    settings = settings or get_settings()
+    _check_suffix(source.suffix)
+    _check_size(len(source.data), settings)
+    if source.suffix in PDF_SUFFIXES:
+        from gxllm.read.pdf import read_pdf
+
+        return read_pdf(source, settings)
+    if source.suffix in IMAGE_SUFFIXES:
+        from gxllm.read.image import read_image
+
+        return read_image(source, settings)
+    if source.suffix in HTML_SUFFIXES:
         from gxllm.read.html import read_html
 
-        return read_html(path, data, sha256)
-    if suffix in MARKDOWN_SUFFIXES:
+        return read_html(source)
+    if source.suffix in MARKDOWN_SUFFIXES:
         from gxllm.read.markdown import read_markdown
 
-        return read_markdown(path, data, sha256)
+        return read_markdown(source)
     from gxllm.read.text import read_text
 
-    return read_text(path, data, sha256)
+    return read_text(source)

@@ -9,12 +9,12 @@ is read: a report page may carry digits in its scripts.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
 from gxllm.document import Document, Line
 from gxllm.errors import EmptyInput
+from gxllm.read.source import Source
 from gxllm.read.text import decode_bytes
 
 _DROPPED = ("script", "style", "noscript", "template", "head", "iframe", "object", "svg", "canvas")
@@ -105,11 +105,11 @@ def html_to_lines(markup: str) -> list[str]:
     return out
 
 
-def read_html(path: Path, data: bytes, sha256: str) -> Document:
-    markup, encoding = decode_bytes(data)
+def read_html(source: Source) -> Document:
+    markup, encoding = decode_bytes(source.data)
     lines = html_to_lines(markup)
     if not any(line.strip() for line in lines):
         raise EmptyInput("the page holds no text once markup, scripts and styles are removed")
     return Document(
-        path=str(path), sha256=sha256, kind="html", encoding=encoding, lines=[Line(text=t) for t in lines]
+        path=source.name, sha256=source.sha256, kind="html", encoding=encoding, lines=[Line(text=t) for t in lines]
     )

@@ -10,11 +10,11 @@ become tab-separated lines as in an HTML page.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from gxllm.document import Document, Line
 from gxllm.errors import EmptyInput
 from gxllm.read.html import html_to_lines
+from gxllm.read.source import Source
 from gxllm.read.text import decode_bytes
 
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
@@ -52,11 +52,11 @@ def markdown_to_lines(markup: str) -> list[str]:
     return lines
 
 
-def read_markdown(path: Path, data: bytes, sha256: str) -> Document:
-    markup, encoding = decode_bytes(data)
+def read_markdown(source: Source) -> Document:
+    markup, encoding = decode_bytes(source.data)
     lines = markdown_to_lines(markup)
     if not any(line.strip() for line in lines):
         raise EmptyInput("the file holds no text once Markdown markup is removed")
     return Document(
-        path=str(path), sha256=sha256, kind="markdown", encoding=encoding, lines=[Line(text=t) for t in lines]
+        path=source.name, sha256=source.sha256, kind="markdown", encoding=encoding, lines=[Line(text=t) for t in lines]
     )

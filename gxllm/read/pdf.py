@@ -9,25 +9,24 @@ lines that rebuild the tables. Every box is in PDF points, origin top-left.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.page import Page
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.page import Page as PlumberPage
+from pdfplumber.utils.exceptions import PdfminerException  # undocumented: pinned in pyproject.toml
 
 from gxllm.document import Box, Document
 from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
-from gxllm.ocr import get_engine
-from gxllm.ocr.page import read_page
+from gxllm.layout.boxes import Rule, Word
+from gxllm.read.pages import PageContent, PageImage, read_pages
 from gxllm.read.pdf_limits import check_pdf_limits
+from gxllm.read.source import Source
 from gxllm.settings import Settings
-from gxllm.tables.geometry import PageLayout, Rule, Word, document_rows, layout_page, to_line
 
 # A page's text layer is used when it has at least this many readable
 # characters and nearly all its characters are readable: fonts without a
@@ -44,7 +43,7 @@ def _identity(box: Box) -> Box:
     return box
 
 
-def _text_words(page: Page) -> list[Word] | None:
+def _text_words(page: PlumberPage) -> list[Word] | None:
     """The page's characters as words, or None when OCR must read the page."""
     chars = [c for c in page.dedupe_chars().chars if c["text"].strip()]
     readable = [c for c in chars if len(c["text"]) == 1 and _READABLE.match(c["text"])]
@@ -62,34 +61,40 @@ def _text_words(page: Page) -> list[Word] | None:
     return [Word(c["text"], (c["x0"], c["top"], c["x1"], c["bottom"])) for c in readable]
 
 
-def _rules(page: Page) -> list[Rule]:
-    return [Rule((e["x0"], e["top"], e["x1"], e["bottom"])) for e in page.edges]
+@dataclass(frozen=True)
+class _PdfPage:
+    """A page as pdfplumber parses it (the text layer) and PDFium renders it (for OCR)."""
+
+    number: int
+    parsed: PlumberPage
+    document: pdfium.PdfDocument
+    settings: Settings
+
+    def text_layer(self) -> PageContent | None:
+        words = _text_words(self.parsed)
+        if words is None:
+            return None
+        rules = [Rule((e["x0"], e["top"], e["x1"], e["bottom"])) for e in self.parsed.edges]
+        return PageContent(words, rules, self.parsed.height, 1.0, _identity)
+
+    def image(self) -> PageImage:
+        """The page rendered at ``ocr_dpi``, refused when that is over ``max_page_pixels``."""
+        page = self.document[self.number - 1]
+        width, height = page.get_size()
+        scale = self.settings.ocr_dpi / 72.0
+        if width * height * scale * scale > self.settings.max_page_pixels:
+            raise UnsupportedInput(
+                f"page {self.number} is {width:.0f}×{height:.0f} pt, over {self.settings.max_page_pixels} pixels "
+                f"at {self.settings.ocr_dpi} dpi (GXLLM_MAX_PAGE_PIXELS)"
+            )
+        pixels = page.render(scale=scale, grayscale=True).to_numpy()
+        return PageImage(pixels if pixels.ndim == 2 else pixels[:, :, 0], scale, scale)
 
 
-def _ocr_page(document: pdfium.PdfDocument, index: int, settings: Settings) -> tuple[PageLayout, Callable[[Box], Box]]:
-    """OCR a page rendered at ``ocr_dpi``; words and boxes are brought back to points."""
-    page = document[index]
-    width, height = page.get_size()
-    scale = settings.ocr_dpi / 72.0
-    if width * height * scale * scale > settings.max_page_pixels:
-        raise UnsupportedInput(
-            f"page {index + 1} is {width:.0f}×{height:.0f} pt, over {settings.max_page_pixels} pixels "
-            f"at {settings.ocr_dpi} dpi (GXLLM_MAX_PAGE_PIXELS)"
-        )
-    pixels = page.render(scale=scale, grayscale=True).to_numpy()
-    text = read_page(pixels if pixels.ndim == 2 else pixels[:, :, 0], get_engine(settings), scale)
-
-    def points(box: Box) -> Box:
-        return (box[0] / scale, box[1] / scale, box[2] / scale, box[3] / scale)
-
-    words = [Word(w.text, points(w.box), w.confidence) for w in text.words]
-    rules = [Rule(points(r.box)) for r in text.rules]
-    layout = layout_page(index + 1, text.height / scale, words, rules)
-
-    def to_source(box: Box) -> Box:
-        return points(text.to_source((box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale)))
-
-    return layout, to_source
+def _pages(plumber: pdfplumber.PDF, document: pdfium.PdfDocument, settings: Settings) -> Iterator[_PdfPage]:
+    for index, parsed in enumerate(plumber.pages):
+        yield _PdfPage(index + 1, parsed, document, settings)
+        parsed.close()  # a parsed page holds its objects until closed: pages are read one at a time
 
 
 def _page_count(data: bytes) -> int | None:
@@ -100,40 +105,29 @@ def _page_count(data: bytes) -> int | None:
         return None
 
 
-def read_pdf(path: Path, settings: Settings) -> Document:
+def read_pdf(source: Source, settings: Settings) -> Document:
     """Read every page of a PDF into lines; tables become one line per row."""
-    data = path.read_bytes()
-    check_pdf_limits(data, settings)  # before PDFium or pdfminer inflates anything
+    check_pdf_limits(source.data, settings)  # before PDFium or pdfminer inflates anything
     try:
-        document = pdfium.PdfDocument(data)
+        document = pdfium.PdfDocument(source.data)
     except pdfium.PdfiumError as error:
         if error.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
             raise UnreadableInput("the PDF is encrypted and needs a password") from None
         # PDFium refuses a document whose page tree is empty without a clear
         # error code: pdfminer tells an empty document from a damaged one.
-        if _page_count(data) == 0:
+        if _page_count(source.data) == 0:
             raise UnreadableInput("the PDF has no pages") from None
         raise UnreadableInput(f"not a readable PDF ({error})") from None
     pages = len(document)
     if pages > settings.max_pages:
         raise UnsupportedInput(f"the PDF has {pages} pages, over the limit of {settings.max_pages} (GXLLM_MAX_PAGES)")
-    layouts: list[PageLayout] = []
-    mappers: dict[int, Callable[[Box], Box]] = {}
     try:
-        with pdfplumber.open(io.BytesIO(data)) as plumber:
-            for index, page in enumerate(plumber.pages):
-                words = _text_words(page)
-                if words is None:
-                    layout, mappers[index + 1] = _ocr_page(document, index, settings)
-                else:
-                    layout, mappers[index + 1] = layout_page(index + 1, page.height, words, _rules(page)), _identity
-                layouts.append(layout)
-                page.close()
+        with pdfplumber.open(io.BytesIO(source.data)) as plumber:
+            lines = read_pages(_pages(plumber, document, settings), settings)
     except (PdfminerException, PDFSyntaxError) as error:
         raise UnreadableInput(f"the PDF's pages cannot be parsed ({error})") from None
     finally:
         document.close()
-    lines = [to_line(row, mappers[row.page]) for row in document_rows(layouts)]
     if not any(line.text.strip() for line in lines):
         raise EmptyInput(f"no text on {'the page' if pages == 1 else f'any of the {pages} pages'}, by text layer or OCR")
-    return Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), kind="pdf", lines=lines, pages=pages)
+    return Document(path=source.name, sha256=source.sha256, kind="pdf", lines=lines, pages=pages)

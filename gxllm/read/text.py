@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from gxllm.document import Document, Line
 from gxllm.errors import EmptyInput, UnreadableInput
+from gxllm.read.source import Source
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -80,9 +80,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     raise UnreadableInput("not text in any encoding gxllm knows (UTF-8/16/32, GB18030/GBK)")
 
 
-def read_text(path: Path, data: bytes, sha256: str) -> Document:
-    text, encoding = decode_bytes(data)
+def read_text(source: Source) -> Document:
+    text, encoding = decode_bytes(source.data)
     if not text.strip():
         raise EmptyInput("the file holds no text")
     lines = [Line(text=line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return Document(path=str(path), sha256=sha256, kind="text", encoding=encoding, lines=lines)
+    return Document(path=source.name, sha256=source.sha256, kind="text", encoding=encoding, lines=lines)

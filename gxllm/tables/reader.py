@@ -30,7 +30,7 @@ from gxllm.tables.resolve import Cell, Choice, ProseClaim, Reading, resolve
 from gxllm.tables.rows import cell_paths, null_choice, parse_value, row_choice
 from gxllm.tables.tokens import Kind, Token, tokenize
 from gxllm.template import (
-    OTHER_GROUP_PATTERN,
+    OTHER_GROUP,
     TEMPLATES,
     Column,
     Row,
@@ -49,7 +49,6 @@ _FUZZY_SHARE = 3
 # of a long label with a third of it wrong takes a tenth of a second.
 _FUZZY_WINDOW = 8
 _FUZZY_MAX_ERRORS = 5
-_OTHER_GROUP = "(六)其他处理"
 # A table printed one cell a line holds at least this many lines of one number.
 _MIN_LONE_NUMBERS = 12
 _LONE_NUMBER = re.compile(r"\s*-?\d[\d,.]*\s*")
@@ -104,6 +103,10 @@ def _compact_label(label: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label))
 
 
+# 三（六） as the normalised text prints it, "(六)其他处理": for its anchor and the notes.
+_OTHER_GROUP = _compact_label(OTHER_GROUP.label)
+
+
 def _label_start(projected: str, start: int, pattern: str, label: str) -> int:
     """Where the row's label begins: a match of "总计" in "(七)总计" is moved
     back over "(七)", so numbers printed inside a broken label stay with it."""
@@ -132,7 +135,7 @@ def find_anchors(tokens: list[Token], rows: list[Row | None], patterns: list[str
     # increasing subsequence.
     chains: list[list[Anchor]] = []
     for row, pattern in zip(rows, patterns, strict=True):
-        label = _compact_label(row.label if row else _OTHER_GROUP)
+        label = _compact_label(row.label) if row else _OTHER_GROUP
         matches = [
             Anchor(row, offsets[_label_start(projected, start, pattern, label)], offsets[end - 1] + 1, read_as)
             for start, end, read_as in _label_matches(pattern, projected)
@@ -201,7 +204,7 @@ def _row_patterns(table: Table, template: Template) -> tuple[list[Row | None], l
         # one row, so they are not taken for the row above.
         at = rows.index(table.row("other_overdue_correction"))
         rows.insert(at, None)
-        patterns.insert(at, OTHER_GROUP_PATTERN)
+        patterns.insert(at, re.escape(OTHER_GROUP.name))
     return rows, patterns
 
 

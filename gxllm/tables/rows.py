@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
+from gxllm.lexicon import parse_number
 from gxllm.tables.resolve import Cell, Choice
 from gxllm.tables.tokens import Kind, Token
 from gxllm.template import Column, Row
@@ -25,8 +26,7 @@ def parse_value(token: Token, kind: str) -> Cell:
     if token.kind in (Kind.NULL, Kind.EMPTY):
         note = "empty cell" if token.kind is Kind.EMPTY else f"printed as {token.text!r}: no value"
         return Cell(None, token if token.kind is Kind.NULL else None, note)
-    text = token.text.replace(",", "")
-    number = float(text) if "." in text else int(text)
+    number = parse_number(token.text)
     if kind != "money" and isinstance(number, float):
         if not number.is_integer():
             return Cell(None, token, f"{token.text!r} is not a whole number")

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gxllm.document import RUN_IN_LINE
+from gxllm.lexicon import NUMBER, YUAN_UNIT, is_null_mark
 
 
 class Kind(StrEnum):
     TEXT = "text"
     VALUE = "value"
-    NULL = "null"  # printed as —, -, / or 无: the document says "no value"
+    NULL = "null"  # printed as a null mark (gxllm.lexicon): the document says "no value"
     EMPTY = "empty"  # a pipe- or tab-delimited cell with nothing in it
 
 
@@ -39,15 +40,14 @@ class Token:
         return self.kind is not Kind.TEXT
 
 
-_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
-_NULL_CELL = re.compile(r"(?:[—\-]+|/|无)")
+_NUMBER = re.compile("-?" + NUMBER)
 # "1.属于国家秘密", "3、其他", "3." alone: a list marker, part of the label. A
 # cell's number is never followed by a full stop that no digit follows.
 _MARKER_AFTER = re.compile(r"[.、](?!\d)")
 # "2024年", "6条": a number with a unit is prose, not a cell. A yuan amount
 # ("33800元") is a money cell printed with its unit.
 _UNIT_AFTER = re.compile(r"\s*[年月日号条项款件个次%]")
-_YUAN_AFTER = re.compile(r"\s*万?元")
+_YUAN_AFTER = re.compile(rf"\s*(?:{YUAN_UNIT})")
 # "1申请人…": a label's list marker whose full stop an OCR lost; a cell's
 # number is never run into the Chinese text after it.
 _CJK_AFTER = re.compile(r"[\u4e00-\u9fff]")
@@ -83,7 +83,7 @@ def _scan(piece: str, offset: int, following: str = "", run_in: bool = False) ->
     tokens: list[Token] = []
     for word in re.finditer(r"\S+", piece):
         start = offset + word.start()
-        if _NULL_CELL.fullmatch(word.group()):
+        if is_null_mark(word.group()):
             tokens.append(Token(Kind.NULL, word.group(), start, start + len(word.group())))
             continue
         tokens.extend(_split_word(piece, word, offset, following, run_in))

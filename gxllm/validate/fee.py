@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 
+from gxllm.lexicon import AMOUNT, in_yuan
 from gxllm.record import Evidence, Flag, FlagKind, Number
 from gxllm.validate.context import Context
 from gxllm.validate.messages import show
 
 # Searched in the compact source (no whitespace).
 _STATEMENT = re.compile(r"[^。;；]{0,30}(?:信息处理费|收取[^。;；,，]{0,15}?费)[^。;；]{0,30}")
-_AMOUNT = re.compile(
-    r"(?:信息处理费|收取[^。;；,，]{0,10}?费用?)[^。;；\d]{0,10}(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<unit>万元|元)"
-)
-_YUAN = {"元": 1, "万元": 10_000}
+_AMOUNT = re.compile(r"(?:信息处理费|收取[^。;；,，]{0,10}?费用?)[^。;；\d]{0,10}" + AMOUNT.pattern)
 
 
 def check(ctx: Context) -> list[Flag]:
@@ -30,10 +28,9 @@ def _stated_amounts(ctx: Context) -> list[tuple[Number, Evidence]]:
         return []
     amounts = []
     for match in _AMOUNT.finditer(ctx.compact.text):
-        yuan = float(match["value"]) * _YUAN[match["unit"]]
         start, end = ctx.compact.span(match.start(), match.end())
         evidence = Evidence(token=ctx.source_text[start:end], span=(start, end), method="text")
-        amounts.append((int(yuan) if yuan.is_integer() else yuan, evidence))
+        amounts.append((in_yuan(match["value"], match["unit"]), evidence))
     return amounts
 
 

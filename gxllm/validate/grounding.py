@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from gxllm.lexicon import AMOUNT, NUMBER, in_yuan, is_null_mark, parse_number
 from gxllm.record import Evidence, Flag, Number
 from gxllm.validate.messages import join_labels, show
 
@@ -20,11 +21,7 @@ if TYPE_CHECKING:
 
 Status = Literal["grounded", "ungrounded", "unknown"]
 
-# What a table prints for "no value": the cell is null, and that is grounded.
-_NULL_MARKS = {"", "—", "-", "--", "/", "无"}
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-# Money read from prose keeps its unit in the token ("200元", "0.5万元").
-_UNITS = {"万元": 10_000, "元": 1}
+_SIGNED_NUMBER = re.compile("[+-]?" + NUMBER)
 
 
 @dataclass(frozen=True)
@@ -41,19 +38,18 @@ class Reading:
 
 
 def parse_token(token: str) -> tuple[bool, Number | None]:
-    """``(True, number)`` for a number, ``(True, None)`` for a null mark, ``(False, None)`` otherwise."""
+    """``(True, number)`` for a number or an amount of money, ``(True, None)`` for a
+    null mark or an empty cell (the cell is null, and that is grounded), ``(False, None)`` otherwise."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", token))
-    if text in _NULL_MARKS:
+    if not text or is_null_mark(text):
         return True, None
-    scale = 1
-    for unit, factor in _UNITS.items():
-        if text.endswith(unit):
-            text, scale = text[: -len(unit)], factor
-            break
-    if not _NUMBER.fullmatch(text):
+    # Money read from prose keeps its unit in the token ("200元", "0.5万元").
+    amount = AMOUNT.fullmatch(text)
+    if amount is not None:
+        return True, in_yuan(amount["value"], amount["unit"])
+    if not _SIGNED_NUMBER.fullmatch(text):
         return False, None
-    number = float(text.replace(",", "")) * scale
-    return True, int(number) if number.is_integer() and "." not in text else number
+    return True, parse_number(text)
 
 
 def _same(a: Number | None, b: Number | None) -> bool:

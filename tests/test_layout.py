@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from gxllm.ocr.digits import repair_numeric_cell
-from gxllm.tables.geometry import (
-    PageLayout,
-    Rule,
-    TextLine,
-    Word,
-    document_rows,
-    find_grids,
-    group_lines,
-    join_words,
-    layout_page,
-    to_line,
-)
+from gxllm.layout.boxes import Rule, Word
+from gxllm.layout.digits import repair_numeric_cell
+from gxllm.layout.grids import find_grids
+from gxllm.layout.lines import TextLine, group_lines, join_words
+from gxllm.layout.page import PageLayout, layout_page
+from gxllm.layout.plumber import ruled_tables
+from gxllm.layout.rows import document_rows, to_line
 
 
 def h(y: float, x0: float, x1: float) -> Rule:
@@ -65,6 +59,20 @@ def test_table_rows_put_merged_text_first_and_keep_empty_cells() -> None:
     assert [line.text for line in lines] == ["信息\t数量", "本年\t上年", "规章\t5\t"]
     assert lines[2].cell_boxes == [(0, 40, 100, 60), (100, 40, 200, 60), (200, 40, 300, 60)]
     assert lines[2].confidence is None  # a text layer has no doubt
+
+
+def test_pdfplumbers_cell_finder_snaps_a_doubled_rule_and_closes_a_broken_one() -> None:
+    # Two rows of two cells; the middle rule is drawn twice, 1 pt apart (a
+    # thick line in a scan), and the bottom one is broken by a 2 pt gap.
+    rules = [h(0, 0, 200), h(20, 0, 200), h(21, 0, 200), h(40, 0, 99), h(40, 101, 200)]
+    rules += [v(0, 0, 40), v(100, 0, 40), v(200, 0, 40)]
+    assert ruled_tables(rules, 3.0) == [
+        [(0.0, 0.0, 100.0, 20.5), (0.0, 20.5, 100.0, 40.0), (100.0, 0.0, 200.0, 20.5), (100.0, 20.5, 200.0, 40.0)]
+    ]
+    assert ruled_tables(TABLE_RULES, 3.0) == [
+        [(0, 0, 100, 40), (0, 40, 100, 60), (100, 0, 300, 20), (100, 20, 200, 40), (100, 40, 200, 60), (200, 20, 300, 40), (200, 40, 300, 60)]
+    ]
+    assert ruled_tables([], 3.0) == []
 
 
 def test_a_frame_around_a_paragraph_is_not_a_table() -> None:

@@ -1,0 +1,44 @@
+"""How reports print numbers, "no value" and sums of money: written once for every stage.
+
+The table reader cuts cells with these, the validator reads back what an
+evidence span prints with them, and the fixture generator prints with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gxllm.record import Number
+
+# A number as reports print it: digits, in groups of three separated by commas
+# or not, and decimals. No sign: a stage says whether one may stand before it.
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
+# What a table prints in a cell for "no value" (the cell is null), a dash
+# sometimes doubled ("--", "——").
+_DASHES = "—-"
+_OTHER_NULL_MARKS = ("/", "无")
+NULL_MARKS = (*_DASHES, *_OTHER_NULL_MARKS)
+NULL_MARK = re.compile("|".join([f"[{re.escape(_DASHES)}]+", *map(re.escape, _OTHER_NULL_MARKS)]))
+
+# Money is printed in 元 or 万元; the value is kept in yuan.
+YUAN_UNITS: dict[str, int] = {"元": 1, "万元": 10_000}
+YUAN_UNIT = "|".join(sorted(YUAN_UNITS, key=len, reverse=True))  # the longest first: 万元 is not 元
+# An amount of money ("1,200元", "0.5 万元"), never the tail of a longer number.
+AMOUNT = re.compile(rf"(?<![\d.])(?P<value>{NUMBER})\s*(?P<unit>{YUAN_UNIT})")
+
+
+def parse_number(text: str) -> Number:
+    """The value of a printed number (:data:`NUMBER`, a sign allowed): an int unless it prints decimals."""
+    plain = text.replace(",", "")
+    return float(plain) if "." in plain else int(plain)
+
+
+def is_null_mark(text: str) -> bool:
+    return NULL_MARK.fullmatch(text) is not None
+
+
+def in_yuan(value: str, unit: str) -> Number:
+    """An amount printed as the number ``value`` and ``unit``, in yuan: an int when whole."""
+    amount = parse_number(value) * YUAN_UNITS[unit]
+    return int(amount) if float(amount).is_integer() else amount
