@@ -1,14 +1,11 @@
-"""What every command shares: the error console, the one-line error, atomic writes, the store's faults."""
+"""What every command shares: the error console, the one-line error, atomic writes."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import typer
 from rich.console import Console
 
 err = Console(stderr=True)
@@ -33,17 +30,3 @@ def write_atomically(target: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-@contextmanager
-def store_failure_exits(url: str | None) -> Iterator[None]:
-    """A command's work on the store at ``url``: if the database itself fails (damaged, read-only,
-    full, out of reach), one line naming the store and why, and exit code 1."""
-    from gxllm.store.engine import StoreUnavailable, store_errors
-
-    try:
-        with store_errors(url):
-            yield
-    except StoreUnavailable as error:
-        fail_line(error.store, error.reason)
-        raise typer.Exit(code=1) from None

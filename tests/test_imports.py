@@ -22,7 +22,7 @@ EDGE = "edge"
 # the lines above its own, and those on its own line so long as no cycle forms.
 STAGE_ORDER: tuple[tuple[str, ...], ...] = (
     ("errors", "settings", "console", "memory"),  # plumbing
-    ("template", "record", "lexicon", "labels", "document"),  # the format as data, and the data passed between stages
+    ("template", "record", "lexicon", "labels", "document", "strict_json"),  # the format as data, the data passed between stages, reading JSON
     ("layout",),  # words, lines, ruling, table grids from positions
     ("ocr",),
     ("read",),

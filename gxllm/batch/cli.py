@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gxllm.batch.executors import ExecutorKind
-from gxllm.console import err, fail_line, store_failure_exits
+from gxllm.console import err, fail_line
+from gxllm.store.cli import store_failure_exits
 
 if TYPE_CHECKING:
     from gxllm.store import Run

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from gxllm.console import err, store_failure_exits
+from gxllm.console import err
+from gxllm.store.cli import store_failure_exits
 from gxllm.export.formats import WRITERS, ExportFormat
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.exc import IntegrityError
 
-from gxllm.console import err, fail_line, store_failure_exits
+from gxllm.console import err, fail_line
+from gxllm.store.cli import store_failure_exits
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
