@@ -67,6 +67,9 @@ def test_a_reviewer_clears_the_queue_by_keyboard(
     visited = []
     for _ in range(_MAX_STEPS * 3):
         expect(page.locator("#record")).to_be_visible()
+        # Keys go to review.js, which listens once the page has loaded: on a busy
+        # machine a key pressed before that is lost and no decision is posted.
+        page.wait_for_load_state("load")
         record_id = int(page.url.rsplit("/", 1)[1])
         if not visited or visited[-1] != record_id:
             visited.append(record_id)
