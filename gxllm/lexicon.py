@@ -28,6 +28,22 @@ YUAN_UNIT = "|".join(sorted(YUAN_UNITS, key=len, reverse=True))  # the longest f
 AMOUNT = re.compile(rf"(?<![\d.])(?P<value>{NUMBER})\s*(?P<unit>{YUAN_UNIT})")
 
 
+# What a web page prints around a report and a crawler keeps: print and close
+# buttons, the mobile-site QR line, site switches, a translation extension's name.
+_FURNITURE_WORDS = (
+    r"[【\[]?(?:打印|关闭|打印本页|关闭窗口|返回顶部|收藏|分享)[】\]]?",
+    r"扫一扫在手机(?:上)?打开当前页",
+    r"(?:电脑|手机|移动)版",
+    r"沉浸式翻译",
+)
+PAGE_FURNITURE = re.compile(r"(?:\s*(?:" + "|".join(_FURNITURE_WORDS) + r")\s*)+")
+
+
+def is_page_furniture(text: str) -> bool:
+    """Whether ``text`` is nothing but a web page's furniture ("【打印】【关闭】扫一扫在手机打开当前页")."""
+    return bool(text.strip()) and PAGE_FURNITURE.fullmatch(text) is not None
+
+
 def parse_number(text: str) -> Number:
     """The value of a printed number (:data:`NUMBER`, a sign allowed): an int unless it prints decimals."""
     plain = text.replace(",", "")

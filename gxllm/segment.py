@@ -43,13 +43,21 @@ Candidate = tuple[int, int, int, int, bool]
 
 def _heading_candidates(text: str) -> list[Candidate]:
     """Every heading-like line (and, in a page run into one line, every
-    numbered heading inside it), in text order."""
+    heading inside it, numbered or worded as the template words it), in text order."""
     found = []
     offset = 0
     for line in text.split("\n"):
         starts = [offset + len(line) - len(line.lstrip())]
         if len(line) > RUN_IN_LINE:
-            starts += [offset + m.start() for m in _MID_LINE_NUMERAL.finditer(line) if offset + m.start() > starts[0]]
+            numbered = [offset + m.start() for m in _MID_LINE_NUMERAL.finditer(line)]
+            # a heading without its number, as the template words it
+            bare = [
+                offset + m.start()
+                for heading in SECTION_HEADINGS.values()
+                for m in re.finditer(heading.pattern, line)
+                if not _MID_LINE_NUMERAL.search(line[max(0, m.start() - 3) : m.start()])
+            ]
+            starts += sorted(start for start in {*numbered, *bare} if start > starts[0])
         for start in starts:
             candidate = _heading_at(text, start, offset + len(line), mid_line=start != starts[0])
             if candidate is not None:
@@ -61,8 +69,6 @@ def _heading_candidates(text: str) -> list[Candidate]:
 def _heading_at(text: str, start: int, line_end: int, *, mid_line: bool) -> Candidate | None:
     stripped = text[start:line_end].rstrip()
     numeral = re.match(_NUMERAL + r"\s*", stripped)
-    if mid_line and numeral is None:
-        return None
     rest_at = numeral.end() if numeral else 0
     rest = stripped[rest_at:]
     for number, heading in SECTION_HEADINGS.items():
@@ -71,7 +77,7 @@ def _heading_at(text: str, start: int, line_end: int, *, mid_line: bool) -> Cand
             match = re.match(heading.loose, rest)
         if match is None:
             continue
-        if not numeral and len(stripped) > _MAX_BARE_HEADING:
+        if not numeral and not mid_line and len(stripped) > _MAX_BARE_HEADING:
             return None
         body = start + rest_at + match.end()
         tail = text[body:line_end]
@@ -112,11 +118,17 @@ def _ordered(candidates: list[Candidate], text: str) -> list[Candidate]:
 def find_sections(text: str) -> dict[int, Section]:
     candidates = _heading_candidates(text)
     chosen = _ordered(candidates, text)
-    # A numbered heading printed out of order ("六、…" before "五、…") is still
-    # its section's: the copy that leaves the section before it a body.
-    for number in sorted({c[0] for c in candidates if c[4]} - {c[0] for c in chosen}):
-        copies = [c for c in candidates if c[4] and c[0] == number]
-        chosen.append(next((c for c in copies if not _empties_the_one_before(c, chosen, text)), copies[-1]))
+    # A heading printed out of order ("六、…" before "五、…") is still its
+    # section's: the copy that leaves the section before it a body. A bare one
+    # (no number) only when no numbered copy is printed, and after the section
+    # numbered before it.
+    for number in sorted({c[0] for c in candidates} - {c[0] for c in chosen}):
+        copies = [c for c in candidates if c[0] == number and c[4]]
+        if not copies:
+            after = max((c[1] for c in chosen if c[0] < number), default=-1)
+            copies = [c for c in candidates if c[0] == number and c[1] > after]
+        if copies:
+            chosen.append(next((c for c in copies if not _empties_the_one_before(c, chosen, text)), copies[-1]))
     chosen.sort(key=lambda c: c[1])
     sections: dict[int, Section] = {}
     for index, (number, start, body, _line_end, _numbered) in enumerate(chosen):

@@ -71,3 +71,17 @@ def test_seed_sections_hard_wrapped_read_the_same(name, width):
     )
     again = extract_narrative(segmented(wrapped))
     assert (again.problems, again.remedies, again.fee) == (narrative.problems, narrative.remedies, narrative.fee)
+
+
+def test_page_furniture_and_the_fee_statement_are_no_problem_or_remedy():
+    # 六 printed before 五 leaves 六's fee sentence, then the page's buttons, after 五's items.
+    from gxllm.narrative import extract_narrative
+    from tests.report_text import segmented
+
+    source = segmented(
+        "某局2024年政府信息公开工作年度报告\n一、总体情况\n正文。\n六、其他需要报告的事项\n五、存在的主要问题及改进情况\n"
+        "一是公开意识不强。下一步，一是加强培训。\n2024年我局未收取信息处理费。\n【打印】【关闭】\n扫一扫在手机打开当前页\n"
+    )
+    narrative = extract_narrative(source)
+    assert (narrative.problems, narrative.remedies) == (["公开意识不强"], ["加强培训"])
+    assert narrative.fee.charged is False

@@ -162,3 +162,17 @@ def test_section_six_printed_before_five_takes_its_subheadings_after_five():
     source = segmented(text)
     assert source.body(5).strip() == "一是公开意识不强。\n二是加大宣传力度。"
     assert source.body(6).startswith("(一)信息处理费收取情况")
+
+
+def test_a_bare_heading_after_six_and_headings_worded_without_numbers_inside_a_page_run_into_one_line():
+    out_of_order = segmented(
+        "某局2024年政府信息公开工作年度报告\n一、总体情况\n正文。\n四、政府信息公开行政复议、行政诉讼情况\n0\n"
+        "六、其他需要报告的事项\n存在的主要问题及改进情况\n一是问题。\n"
+    )
+    assert out_of_order.body(5).strip() == "一是问题。"
+    page = "某局2024年政府信息公开工作年度报告\n" + "".join(
+        ["总体情况", "我局认真落实政府信息公开工作。" * 20, "四、政府信息公开行政复议、行政诉讼情况", "0" * 15,
+         "存在的主要问题及改进情况", "一是问题。", "六、其他需要报告的事项", "无。"]
+    )
+    sections = segmented(page).sections
+    assert 5 in sections and segmented(page).body(5) == "一是问题。"

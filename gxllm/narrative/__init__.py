@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from gxllm.document import NormalizedText, Segmented
+from gxllm.lexicon import is_page_furniture
 from gxllm.narrative.clauses import Clause, candidate_clauses
 from gxllm.narrative.fee import read_fee
 from gxllm.narrative.lists import LISTS, ListName, split_lists
@@ -60,13 +61,21 @@ def extract_narrative(segmented: Segmented) -> Narrative:
         narrative.evidence["problems"] = Evidence(method="rule", note=missing)
         narrative.evidence["remedies"] = Evidence(method="rule", note=missing)
         return narrative
+    fee_span = fee.evidence["fee.text"].span if "fee.text" in fee.evidence else None
     for name, items in fifth_lists(segmented.body(5), fifth.start).items():
+        # The fee statement (六 printed before 五 leaves it after 五's items)
+        # and a web page's furniture are no problem or remedy.
+        items = [i for i in items if not is_page_furniture(i.text) and not _within(i, fee_span)]
         for item in items:
             note = f"listed as {item.marker}" if item.marker else None
             add_item(narrative, name, item, item_evidence(item, segmented.text, "rule", note), segmented.text)
         if not items:
             narrative.evidence[name] = Evidence(method="rule", note=f"no {name} found in section 五")
     return narrative
+
+
+def _within(item: Clause, span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] <= item.start and item.end <= span[1]
 
 
 def add_item(narrative: Narrative, name: ListName, item: Clause, evidence: Evidence, text: NormalizedText) -> None:

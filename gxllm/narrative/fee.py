@@ -13,12 +13,14 @@ import re
 from pydantic import BaseModel
 
 from gxllm.document import NormalizedText, Segmented
+from gxllm.lexicon import AMOUNT, in_yuan
 from gxllm.narrative.clauses import Clause, sentences, source_span
 from gxllm.record import Evidence, Fee
 
 # 信息处理费, 信息公开处理费用, 信息费, or a charge; "免费赠阅" of a gazette is not about requests.
 _TOPIC = re.compile(r"处理费|信息费|收取|收费|缴费")
-_TABLE_LABEL = re.compile(r"逾期未按收费通知|行政事业性收费|本年收费金额")
+# Table labels, also when a converter wrapped them mid-word ("逾期未按收费通" / "知要求…").
+_TABLE_LABEL = re.compile(r"逾期未按收费|行政事业性收费|本年收费金额")
 # A sentence naming the charge for disclosure requests itself, not any 收费 (价格收费 is
 # not one): one the rules could not read may be put to the language model.
 REQUEST_FEE = re.compile(
@@ -30,10 +32,8 @@ _NEGATION = re.compile(
     r"|免收|免费|不存在[^。]{0,20}?(?:收取|收费)"
     r"|(?:收取|收费)[^。,，;；]{0,12}?(?:情况)?[为是:：]?\s*无(?![\w\u4e00-\u9fff])"
 )
-_AMOUNT = re.compile(r"(?<![\d.])(?P<value>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>万元|元)")
 # "共收取信息处理费", "依法收取了信息处理费": charged, the sum unstated.
 _CHARGED = re.compile(r"收取了?[^。,，;；]{0,10}?信息处理费")
-_UNIT_YUAN = {"元": 1, "万元": 10_000}
 
 
 class FeeReading(BaseModel):
@@ -79,13 +79,13 @@ def _reading(sentence: Clause, text: NormalizedText) -> FeeReading | None:
     if topic is None:
         return None
     negation = _NEGATION.search(sentence.text)
-    amount = _AMOUNT.search(sentence.text, topic.start())
+    amount = AMOUNT.search(sentence.text, topic.start())
     # A heading names the subject ((一)收取信息处理费情况); only a sum or a "未" in it is a statement.
     stated = _CHARGED.search(sentence.text) if sentence.kind == "sentence" else None
     charged_match = negation or amount or stated
     if charged_match is None:
         return None
-    yuan = float(amount["value"].replace(",", "")) * _UNIT_YUAN[amount["unit"]] if amount else None
+    yuan = float(in_yuan(amount["value"], amount["unit"])) if amount else None
     charged = negation is None and (yuan is None or yuan > 0)
     evidence = {
         "fee.text": text.evidence(sentence.start, sentence.end, method="rule"),
