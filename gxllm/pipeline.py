@@ -66,10 +66,12 @@ def language_model(settings: Settings) -> LlmClient | None:
     return _models[key]
 
 
-def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narrative, llm: LlmClient) -> Narrative:
+def _second_reading(
+    segmented: Segmented, tables: TablesResult, narrative: Narrative, llm: LlmClient, *, table_choices: bool
+) -> Narrative:
     """What the model adds where the rules were unsure: metadata the rules left
-    missing, a choice among the readings the table's sums leave open, and the
-    narrative's missing lists, themes and fee. Every answer is checked against
+    missing, a choice among the readings the table's sums leave open (when
+    ``table_choices``), and the narrative's missing lists, themes and fee. Every answer is checked against
     the source before it is taken; nothing the rules read is taken away."""
     from gxllm.llm.narrative import add_to_narrative
     from gxllm.llm.readings import choose_readings
@@ -88,10 +90,11 @@ def _second_reading(segmented: Segmented, tables: TablesResult, narrative: Narra
                 if getattr(record, field) is None and getattr(metadata, field) is not None:
                     setattr(record, field, getattr(metadata, field))
                     evidence[field] = metadata.evidence[field]
-    for path, chosen in choose_readings(segmented, tables.open_choices, llm).items():
-        if record.cell(path) is None:
-            record.set_cell(path, chosen.value)
-            evidence[path] = chosen.evidence
+    if table_choices:
+        for path, chosen in choose_readings(segmented, tables.open_choices, llm).items():
+            if record.cell(path) is None:
+                record.set_cell(path, chosen.value)
+                evidence[path] = chosen.evidence
     return add_to_narrative(segmented, narrative, llm)
 
 
@@ -128,7 +131,7 @@ def extract(
     with _timed(timings, "llm"):
         llm = language_model(settings) if use_llm is not False else None
         if llm is not None:
-            narrative = _second_reading(segmented, tables, narrative, llm)
+            narrative = _second_reading(segmented, tables, narrative, llm, table_choices=settings.llm_table_choices)
     record.problems = narrative.problems
     record.remedies = narrative.remedies
     record.fee = narrative.fee

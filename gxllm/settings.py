@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("none", description="key for the OpenAI-compatible endpoint")
     llm_timeout_s: float = Field(180.0, description="longest one model answer may take")
     llm_max_retries: int = Field(1, description="re-asks after an answer that fails validation")
+    llm_table_choices: bool = Field(
+        False,
+        description="let the model choose among the readings a table's sums leave open (off: the 1.5B model chose "
+        "worse than leaving those cells null on fixtures/real)",
+    )
     # PDFs and scans (gxllm.read.pdf, gxllm.read.image, gxllm.ocr)
     max_pages: int = Field(300, description="PDFs and TIFFs with more pages are refused")
     max_page_pixels: int = Field(60_000_000, description="a page image (or a PDF page at ocr_dpi) larger than this is refused")

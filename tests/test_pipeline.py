@@ -40,7 +40,7 @@ def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_m
     runtime = ScriptedRuntime('{"choices": {"1": "A"}}', AnswerTimeout("too slow"))  # the narrative's one question
     llm = LlmClient(runtime, cache=None, max_retries=0)
     monkeypatch.setattr(pipeline, "language_model", lambda settings: llm)
-    extraction = pipeline.extract(ambiguous_report, settings=Settings())
+    extraction = pipeline.extract(ambiguous_report, settings=Settings(llm_table_choices=True))
     record, evidence = extraction.record, extraction.evidence
     assert (record.cell("section4.review.upheld"), record.cell("section4.review.corrected")) == (1, 12)
     upheld = evidence["section4.review.upheld"]
@@ -63,3 +63,12 @@ def test_use_llm_false_never_loads_the_model(ambiguous_report, monkeypatch):
 
 def test_no_runtime_configured_means_no_model():
     assert pipeline.language_model(Settings(llm_runtime="none")) is None
+
+
+def test_by_default_the_model_leaves_the_readings_the_sums_leave_open(ambiguous_report, monkeypatch):
+    # The 1.5B model chose worse than null on fixtures/real: choices are asked for only when configured.
+    runtime = ScriptedRuntime(AnswerTimeout("too slow"))  # the narrative's one question
+    monkeypatch.setattr(pipeline, "language_model", lambda settings: LlmClient(runtime, cache=None, max_retries=0))
+    extraction = pipeline.extract(ambiguous_report, settings=Settings())
+    assert extraction.record.cell("section4.review.upheld") is None
+    assert all("行政复议·结果维持" not in message[-1]["content"] for message in runtime.seen)
