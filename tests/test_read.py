@@ -125,3 +125,17 @@ def test_normalised_text_keeps_lines_and_offsets():
     for index in (0, 10, len(document.lines) - 1):
         start = normalized.line_starts[index]
         assert normalized.text[start:].split("\n", 1)[0] == normalize_line(document.lines[index].text)
+
+
+def test_markdown_markup_comes_off_and_its_tables_stay_readable():
+    from gxllm.read.markdown import markdown_to_lines
+
+    markup = (
+        "## 一、总体情况\r\n**本年**[公开](http://x)信息![图](a.png)。\r\n---\r\n> 引文\r\n"
+        "| 信息内容 | 本年制发件数 |\r\n|---|---|\r\n| 规章 | 2 |\r\n"
+        "<table><tr><td>行政许可</td><td>1<span>8</span></td></tr></table>\r\n下文<br>另起"
+    )
+    assert markdown_to_lines(markup) == [
+        "一、总体情况", "本年公开信息。", "引文", "| 信息内容 | 本年制发件数 |", "|---|---|", "| 规章 | 2 |", "",
+        "行政许可\t18", "", "下文", "另起",
+    ]  # the header rule stays for the table reader, which skips it

@@ -42,12 +42,13 @@ def _plain(line: str) -> list[str]:
 def markdown_to_lines(markup: str) -> list[str]:
     lines: list[str] = []
     cursor = 0
+    markup = markup.replace("\r\n", "\n").replace("\r", "\n")
     for table in _HTML_TABLE.finditer(markup):
-        for line in markup[cursor : table.start()].replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        for line in markup[cursor : table.start()].split("\n"):
             lines.extend(_plain(line))
         lines.extend(html_to_lines(table.group()))
         cursor = table.end()
-    for line in markup[cursor:].replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in markup[cursor:].split("\n"):
         lines.extend(_plain(line))
     return lines
 
