@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from gxllm.record import Evidence, Extraction, Flag, Record
-from gxllm.settings import Settings
+from gxllm.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,21 +39,27 @@ def extract(
     ``.tif``…) or the file's bytes; bytes need ``name``, the file name they
     came under, whose suffix says how to read them (``name="report.pdf"``).
     ``use_llm`` False keeps any language model out, True or None uses the one
-    configured (``GXLLM_LLM_RUNTIME``). ``settings`` replaces the ``GXLLM_*``
-    environment. Raises :class:`gxllm.errors.GxllmError` subclasses for a file
-    that cannot be read or is not a report, with the reason.
+    configured (``GXLLM_LLM_RUNTIME``), loaded for this call. ``settings``
+    replaces the ``GXLLM_*`` environment. Raises
+    :class:`gxllm.errors.GxllmError` subclasses for a file that cannot be read
+    or is not a report, with the reason, and :class:`gxllm.errors.ConfigError`
+    when gxllm is set up wrong (a setting, a model, an OCR engine).
 
     ``Extraction.record`` is the record of ``docs/record.md``;
     ``Extraction.to_output()`` is what ``gxllm extract`` writes.
     """
+    from gxllm.llm import open_client
     from gxllm.pipeline import extract as run_pipeline
     from gxllm.read import Source
 
-    if not isinstance(source, bytes):
-        return run_pipeline(source, settings=settings, use_llm=use_llm)
-    if not name:
-        raise ValueError("extract(bytes) needs name=, the file name the bytes came under (e.g. 'report.pdf')")
-    return run_pipeline(Source(name, source), settings=settings, use_llm=use_llm)
+    if isinstance(source, bytes):
+        if not name:
+            raise ValueError("extract(bytes) needs name=, the file name the bytes came under (e.g. 'report.pdf')")
+        source = Source(name, source)
+    settings = settings or get_settings()
+    if use_llm is False:
+        settings = settings.without_model()
+    return run_pipeline(source, settings=settings, llm=open_client(settings))
 
 
 def _parts(record: RecordLike) -> tuple[Record, dict[str, Evidence], str | None, dict[str, Any] | None]:
@@ -90,7 +96,7 @@ def validate(
     if source is not None:
         from gxllm.pipeline import read_normalized
 
-        text = read_normalized(source).text
+        text = read_normalized(source, get_settings()).text
     earlier = _parts(previous)[0] if previous is not None else None
     return run_rules(checked, evidence=evidence, source_text=text, raw=raw, previous=earlier)
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from gxllm.cli import app
 from gxllm.pipeline import extract, read_normalized
 from gxllm.record import Record
+from gxllm.settings import Settings
 from gxllm.store import (
     Document,
     add_user,
@@ -42,14 +43,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Reco
     with sessions.begin() as session:
         reviewer = add_user(session, "alice", "hash")
         for path in SEED_PATHS:
-            extraction = extract(path, use_llm=False)
-            text = read_normalized(path).text
+            extraction = extract(path, settings=Settings())
+            text = read_normalized(path, Settings()).text
             if path in (MISREAD, LEFT_OPEN):
                 extraction.record.set_cell("section3.new.total", extraction.record.cell("section3.new.total") + 1)
                 extraction.flags = validate(extraction.record, evidence=extraction.evidence, source_text=text)
             store_extraction(session, extraction, path=str(path), text=text)
     with sessions.begin() as session:
-        document = find_document(session, extract(MISREAD).source.sha256)
+        document = find_document(session, extract(MISREAD, settings=Settings()).source.sha256)
         flags = open_flags(session, document)
         grounding = next(f for f in flags if f.rule == "GROUNDING")
         other = next(f for f in flags if f.rule != "GROUNDING")
@@ -93,7 +94,7 @@ def test_jsonl_holds_each_record_with_flags_review_status_and_audit(store, tmp_p
     untouched = [line for line in lines if line is not corrected]
     assert all(flag["status"] == "open" for line in untouched for flag in line["flags"])
     assert {line["review_status"] for line in untouched} <= {"clean", "open"}
-    assert corrected["themes"] == extract(MISREAD, use_llm=False).themes  # kept by the correction
+    assert corrected["themes"] == extract(MISREAD, settings=Settings()).themes  # kept by the correction
     left_open = next(line for line in lines if line["document"]["paths"] == [str(LEFT_OPEN)])
     assert left_open["review_status"] == "open" and left_open["audit"] == []
     assert any(flag["rule"] == "GROUNDING" and flag["cells"] == ["section3.new.total"] for flag in left_open["flags"])
@@ -162,9 +163,9 @@ def test_narrative_csv_has_one_row_per_item_with_its_themes_and_flags(tmp_path: 
     extractions = {}
     for name in ("sanming-gov-2022", "sanming-gov-2023"):
         path = real / f"{name}.txt"
-        extractions[name] = extraction = extract(path, use_llm=False)
+        extractions[name] = extraction = extract(path, settings=Settings())
         with sessions.begin() as session:
-            store_extraction(session, extraction, path=str(path), text=read_normalized(path).text)
+            store_extraction(session, extraction, path=str(path), text=read_normalized(path, Settings()).text)
     out = tmp_path / "items.csv"
     result = CliRunner().invoke(app, ["export", "--db", url, "--format", "narrative", "--out", str(out)])
     assert result.exit_code == 0 and "2 records written" in result.stderr

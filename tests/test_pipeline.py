@@ -29,18 +29,17 @@ def ambiguous_report(tmp_path):
 
 
 def test_without_a_model_the_ambiguous_cells_stay_null(ambiguous_report):
-    extraction = pipeline.extract(ambiguous_report, use_llm=False)
+    extraction = pipeline.extract(ambiguous_report, settings=Settings())
     assert extraction.record.cell("section4.review.upheld") is None
     assert set(extraction.timings) == {"read", "tables", "narrative", "llm", "validate"}
     assert extraction.text is not None and "112" in extraction.text
 
 
-def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_marked(ambiguous_report, monkeypatch):
+def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_marked(ambiguous_report):
     # 行政复议 "112 0 0 13": 1 + 12 and 11 + 2 both make 13; the model picks a reading.
     runtime = ScriptedRuntime('{"choices": {"1": "A"}}', AnswerTimeout("too slow"))  # the narrative's one question
     llm = LlmClient(runtime, cache=None, max_retries=0)
-    monkeypatch.setattr(pipeline, "language_model", lambda settings: llm)
-    extraction = pipeline.extract(ambiguous_report, settings=Settings())
+    extraction = pipeline.extract(ambiguous_report, settings=Settings(), llm=llm)
     record, evidence = extraction.record, extraction.evidence
     assert (record.cell("section4.review.upheld"), record.cell("section4.review.corrected")) == (1, 12)
     upheld = evidence["section4.review.upheld"]
@@ -51,15 +50,3 @@ def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_m
     assert "行政复议·结果维持=1" in question and "行政复议·结果维持=11" in question and "112" in question
     assert record.problems == ["公开意识不强"] and record.remedies == ["加强培训"]
     assert not [f for f in extraction.flags if f.rule == "GROUNDING"]
-
-
-def test_use_llm_false_never_loads_the_model(ambiguous_report, monkeypatch):
-    def refuse(settings):
-        raise AssertionError("the model was asked for")
-
-    monkeypatch.setattr(pipeline, "language_model", refuse)
-    assert pipeline.extract(ambiguous_report, use_llm=False).record.cell("section4.review.total") == 13
-
-
-def test_no_runtime_configured_means_no_model():
-    assert pipeline.language_model(Settings(llm_runtime="none")) is None

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gxllm.pipeline import extract
 from gxllm.record import Extraction
+from gxllm.settings import Settings
 from gxllm.store import (
     BadCorrection,
     Document,
@@ -46,7 +47,7 @@ SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "lianyun-
 
 @pytest.fixture(scope="module")
 def seed_extraction() -> Extraction:
-    return extract(SEED, use_llm=False)
+    return extract(SEED, settings=Settings())
 
 
 def _misread(extraction: Extraction) -> Extraction:
@@ -60,7 +61,7 @@ def _misread(extraction: Extraction) -> Extraction:
 def extract_text() -> str:
     from gxllm.pipeline import read_normalized
 
-    return read_normalized(SEED).text
+    return read_normalized(SEED, Settings()).text
 
 
 def test_migrations_create_the_models_schema_and_nothing_else(store_url: str) -> None:
@@ -341,7 +342,7 @@ def test_what_repeats_from_last_year_is_flagged_in_the_store_whichever_year_arri
     sessions = open_store(store_url)
     for path in reports if last_year_first else reports[::-1]:
         with sessions.begin() as session:
-            store_extraction(session, extract(path, use_llm=False), path=str(path), text=read_normalized(path).text)
+            store_extraction(session, extract(path, settings=Settings()), path=str(path), text=read_normalized(path, Settings()).text)
     with sessions() as session:
         by_year = {d.year: d for d in session.scalars(select(Document))}
         repeats = [(f.rule, f.severity, f.cells) for f in by_year[2023].current_version.flags if f.rule != "CROSS_YEAR"]
@@ -370,8 +371,8 @@ def test_a_batch_resumes_on_either_database(store_url: str, tmp_path: Path) -> N
     folder.mkdir()
     for path in sorted(SEED.parent.glob("*.txt"))[:3]:
         (folder / path.name).write_bytes(path.read_bytes())
-    first = run_batch([folder], db_url=store_url, workers=2, show_progress=False)
-    again = run_batch([folder], db_url=store_url, workers=2, show_progress=False)
+    first = run_batch([folder], settings=Settings(), db_url=store_url, workers=2, show_progress=False)
+    again = run_batch([folder], settings=Settings(), db_url=store_url, workers=2, show_progress=False)
     assert (first.extracted, first.failures, again.extracted, again.skipped) == (3, [], 0, 3)
     with open_store(store_url)() as session:
         assert session.scalar(select(func.count()).select_from(RecordVersion)) == 3

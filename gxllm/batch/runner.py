@@ -16,7 +16,7 @@ from gxllm.batch.executors import ExecutorKind, local_outcomes, ray_outcomes
 from gxllm.batch.inputs import Task, content_hash, discover
 from gxllm.batch.progress import batch_progress
 from gxllm.batch.work import Outcome
-from gxllm.settings import get_settings
+from gxllm.settings import Settings
 from gxllm.store import (
     Failure,
     Run,
@@ -116,10 +116,10 @@ def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths
         return store_outcome(session, session.get_one(Run, run_id), outcome, paths)
 
 
-def _outcomes(executor: ExecutorKind, tasks: list[Task], workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
+def _outcomes(executor: ExecutorKind, tasks: list[Task], settings: Settings, workers: int, timeout: float) -> Iterator[Outcome]:
     if executor == ExecutorKind.ray:
-        return ray_outcomes(tasks, workers=workers, use_llm=use_llm)
-    return local_outcomes(tasks, workers=workers, timeout=timeout, use_llm=use_llm)
+        return ray_outcomes(tasks, settings=settings, workers=workers)
+    return local_outcomes(tasks, settings=settings, workers=workers, timeout=timeout)
 
 
 def _versions() -> dict[str, str]:
@@ -129,24 +129,25 @@ def _versions() -> dict[str, str]:
 def run_batch(
     inputs: list[Path],
     *,
+    settings: Settings,
     db_url: str | None = None,
     workers: int = 1,
     executor: ExecutorKind = ExecutorKind.local,
     retry_failed: bool = False,
     timeout: float | None = None,
-    use_llm: bool | None = None,
     show_progress: bool = True,
 ) -> BatchSummary:
-    """Extract every report under ``inputs`` into the store at ``db_url``.
+    """Extract every report under ``inputs`` into the store at ``db_url``, every worker with ``settings``.
 
     Contents the store already holds a record for are skipped, and so are those
     that failed before unless ``retry_failed``. A document taking longer than
     ``timeout`` seconds (default: the ``document_timeout_s`` setting) fails
     alone. Each document is committed on its own as it finishes, so a run
     killed at any moment loses at most the documents in flight, and the next
-    run does exactly those.
+    run does exactly those. A :class:`~gxllm.errors.ConfigError` (a model or an
+    OCR engine not installed) stops the run, marked failed, and is raised:
+    no document is failed for it.
     """
-    settings = get_settings()
     timeout = timeout or settings.document_timeout_s
     sessions = open_store(db_url)
     found = _find(inputs)
@@ -180,7 +181,7 @@ def run_batch(
     with batch_progress(disable=not show_progress) as progress:
         bar = progress.add_task("batch", total=len(plan.tasks), pages=0, errors=errors)
         try:
-            for outcome in _outcomes(executor, plan.tasks, workers, timeout, use_llm):
+            for outcome in _outcomes(executor, plan.tasks, settings, workers, timeout):
                 paths = found.paths[outcome.task.sha256]
                 try:
                     pages = _store(sessions, run_id, outcome, paths)
