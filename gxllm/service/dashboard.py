@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from gxllm.service.names import KIND_NAMES
 from gxllm.service.queue import KINDS, QueueFilters, document_conditions, flag_is_open
 from gxllm.store import Document, FlagRow, RecordVersion
-from gxllm.template import OUTCOME_COLUMNS, SECTION4, TEMPLATES
+from gxllm.template import OUTCOME_COLUMNS, SECTION4, TEMPLATES, CellPath
 
 # 三（一）…（六）: the group heading printed above each outcome row of section 3,
 # told by the row key's prefix (docs/record.md §2).
@@ -78,7 +78,7 @@ def group_of(row: str) -> str:
 
 def _cell(path: str) -> object:
     """The integer at ``path`` of each current record (NULL where null or absent)."""
-    return RecordVersion.record[tuple(path.split("."))].as_integer()
+    return RecordVersion.record[tuple(CellPath.parse(path))].as_integer()
 
 
 def _total(path: str) -> object:
@@ -167,7 +167,7 @@ class _Figures:
 
     def outcomes_by_year(self) -> dict[int, dict[str, int]]:
         """Per year, the requests answered in each outcome group (总计 column)."""
-        rows = self.per_year(*(_total(f"section3.{row}.total") for row in OUTCOME_ROWS))
+        rows = self.per_year(*(_total(str(CellPath("section3", row, "total"))) for row in OUTCOME_ROWS))
         groups: dict[int, dict[str, int]] = {}
         for year, *sums in rows:
             groups[year] = dict.fromkeys(OUTCOME_GROUPS, 0)
@@ -213,7 +213,7 @@ class _Figures:
         )
 
     def appeals(self) -> Chart:
-        paths = [f"section4.{row.key}.{column.key}" for row in SECTION4.rows for column in APPEAL_OUTCOMES]
+        paths = [str(CellPath("section4", row.key, column.key)) for row in SECTION4.rows for column in APPEAL_OUTCOMES]
         sums = dict(zip(paths, self.totals(*(_total(path) for path in paths)), strict=True))
         return Chart(
             key="appeals",
@@ -224,7 +224,7 @@ class _Figures:
             series=[
                 Series(
                     name=column.label,
-                    values=[sums[f"section4.{row.key}.{column.key}"] for row in SECTION4.rows],
+                    values=[sums[str(CellPath("section4", row.key, column.key))] for row in SECTION4.rows],
                     links=[self.link(status="") for _ in SECTION4.rows],
                 )
                 for column in APPEAL_OUTCOMES

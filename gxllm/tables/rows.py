@@ -14,7 +14,7 @@ import itertools
 from gxllm.lexicon import parse_number
 from gxllm.tables.resolve import Cell, Choice
 from gxllm.tables.tokens import Kind, Token
-from gxllm.template import Column, Row
+from gxllm.template import CellPath, Column, Row
 
 # Candidate digit splits looked at per row before giving up.
 _MAX_SPLITS = 20000
@@ -190,4 +190,4 @@ def null_choice(rows: list[Row], section: str, note: str) -> Choice:
 
 
 def cell_paths(section: str, rows: list[Row]) -> list[str]:
-    return [f"{section}.{r.key}.{c.key}" for r in rows for c in r.columns]
+    return [str(CellPath(section, r.key, c.key)) for r in rows for c in r.columns]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from gxllm.lexicon import AMOUNT, NUMBER, in_yuan, is_null_mark, parse_number
 from gxllm.record import Evidence, Flag, Number
+from gxllm.template import CellPath
 from gxllm.validate.messages import join_labels, show
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def _without_evidence(ctx: Context) -> list[Flag]:
     for path, value in ctx.record.cells():
         reading = ctx.readings[path]
         if value is not None and reading.status == "unknown":
-            by_row.setdefault(path.rsplit(".", 1)[0], []).append(path)
+            by_row.setdefault(CellPath.parse(path).row_path, []).append(path)
     return [
         Flag(
             rule="GROUNDING",
