@@ -122,14 +122,14 @@ class Store:
     def records(self) -> pd.DataFrame:
         """One row per record: ``sha256``, ``path``, ``review_status``, ``version``, ``open_flags``, and the
         fee statement (``fee_charged``, ``fee_amount_yuan``, ``fee_text``)."""
-        from gxllm.store.frames import records_frame
+        from gxllm.export.frames import records_frame
 
         return self._frame(records_frame)
 
     def cells(self) -> pd.DataFrame:
         """One row per table cell: ``cell`` (``section3.new.total``), ``section``, ``row``, ``column``,
         their printed labels, ``kind`` (count, signed, money) and ``value`` (<NA> where unread)."""
-        from gxllm.store.frames import cells_frame
+        from gxllm.export.frames import cells_frame
 
         return self._frame(cells_frame)
 
@@ -137,13 +137,13 @@ class Store:
         """One row per flag of the current records: ``rule``, ``severity``, ``kind`` (source, extraction,
         missing), ``cells``, ``message``, and the review: ``status`` (open, confirmed_source, dismissed),
         ``decided_by``, ``decided_at``, ``reason``."""
-        from gxllm.store.frames import flags_frame
+        from gxllm.export.frames import flags_frame
 
         return self._frame(flags_frame)
 
     def items(self) -> pd.DataFrame:
         """One row per item of section 五: ``part`` (problems or remedies), ``position`` (from 1), ``text``."""
-        from gxllm.store.frames import items_frame
+        from gxllm.export.frames import items_frame
 
         return self._frame(items_frame)
 

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from gxllm.batch import run_batch
-from gxllm.batch.inputs import Task, content_hash, discover
+from gxllm.batch.inputs import content_hash, discover
 from gxllm.batch.work import Worker
 from gxllm.cli import app
 from gxllm.pipeline import extract, read_normalized
 from gxllm.read import Source
 from gxllm.settings import Settings
-from gxllm.store import Document, Failure, RecordVersion, Run, open_store
+from gxllm.store import Document, Failure, RecordVersion, Run, Task, open_store
 from tests.conftest import SEEDS
 from tests.generated_reports import generate_reports
 

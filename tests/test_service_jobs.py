@@ -20,11 +20,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gxllm.batch.inputs import Task
 from gxllm.batch.work import Worker
 from gxllm.service.app import create_app
 from gxllm.settings import Settings
-from gxllm.store import Document, Failure, open_store, start_run, writing
+from gxllm.store import Document, Failure, Task, open_store, start_run, writing
 from tests.live_server import live_server
 from tests.service_reports import SEEDS, ReviewStore
 

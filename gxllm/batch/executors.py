@@ -42,10 +42,10 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from gxllm.batch.inputs import Task
-from gxllm.batch.work import Outcome, Worker, process_in_worker, start_worker
+from gxllm.batch.work import Worker, process_in_worker, start_worker
 from gxllm.errors import ConfigError, one_line
 from gxllm.settings import Settings
+from gxllm.store import Outcome, Task
 
 
 class ExecutorKind(StrEnum):

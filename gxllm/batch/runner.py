@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gxllm.batch.executors import ExecutorKind, local_outcomes, ray_outcomes
-from gxllm.batch.inputs import Task, content_hash, discover
+from gxllm.batch.inputs import content_hash, discover
 from gxllm.batch.progress import batch_progress
-from gxllm.batch.work import Outcome
 from gxllm.settings import Settings
 from gxllm.store import (
     Failure,
+    Outcome,
     Run,
+    Task,
     add_path,
     done_and_failed,
     find_document,
@@ -29,7 +30,7 @@ from gxllm.store import (
     recent_runs,
     record_failure,
     start_run,
-    store_extraction,
+    store_outcome,
     writing,
 )
 
@@ -81,33 +82,6 @@ def _plan(session: Session, found: _Found, retry_failed: bool) -> _Plan:
     skip = done if retry_failed else done | failed
     tasks = [Task(path=p[0], sha256=sha, size_bytes=found.sizes[sha]) for sha, p in found.paths.items() if sha not in skip]
     return _Plan(tasks, len(done), 0 if retry_failed else len(failed))
-
-
-def store_outcome(session: Session, run: Run, outcome: Outcome, paths: list[str]) -> int:
-    """One finished document into the store: its record, flags and paths (or
-    its failure) and the run's counts. Returns its pages (0 for a failure)."""
-    extraction = outcome.extraction()
-    if extraction is None:
-        record_failure(
-            session,
-            path=outcome.task.path,
-            stage=outcome.stage or "extract",
-            error_type=outcome.error_type or "Error",
-            message=outcome.message or "",
-            sha256=outcome.task.sha256,
-            size_bytes=outcome.task.size_bytes,
-            run=run,
-        )
-        run.failed += 1
-        return 0
-    document = store_extraction(
-        session, extraction, path=paths[0], size_bytes=outcome.task.size_bytes, text=outcome.text, run=run
-    )
-    for path in paths[1:]:
-        add_path(session, document, path)
-    run.extracted += 1
-    run.pages += extraction.source.pages
-    return extraction.source.pages
 
 
 def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths: list[str]) -> int:

@@ -4,45 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
-from gxllm.batch.inputs import Task
 from gxllm.errors import ConfigError, GxllmError, one_line
 from gxllm.llm import open_client
 from gxllm.pipeline import extract
 from gxllm.read import Source
-from gxllm.record import Extraction
 from gxllm.settings import Settings
+from gxllm.store import Outcome, Task
 
 if TYPE_CHECKING:
     from gxllm.llm.client import LlmClient
 
 logger = logging.getLogger(__name__)
-
-
-class Outcome(BaseModel):
-    """A task's result: an extraction (as its JSON output) with the normalised text, or a failure.
-
-    The record models are built at import time and cannot be pickled, so the
-    extraction crosses the process boundary as plain JSON data.
-    """
-
-    task: Task
-    output: dict[str, Any] | None = None
-    text: str | None = None
-    stage: str | None = None
-    error_type: str | None = None
-    message: str | None = None
-    seconds: float = 0.0
-
-    @classmethod
-    def failed(cls, task: Task, stage: str, error_type: str, message: str, seconds: float = 0.0) -> Outcome:
-        return cls(task=task, stage=stage, error_type=error_type, message=message, seconds=seconds)
-
-    def extraction(self) -> Extraction | None:
-        return None if self.output is None else Extraction.from_output(self.output)
 
 
 class Worker:

@@ -24,14 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gxllm.batch.executors import outcome_of, process_pool, schedule
-from gxllm.batch.inputs import Task
-from gxllm.batch.runner import store_outcome
 from gxllm.errors import ConfigError, one_line
 from gxllm.service.uploads import store_upload
 from gxllm.settings import Settings
 from gxllm.store import (
     Failure,
     Run,
+    Task,
     User,
     begin_write,
     find_document,
@@ -39,6 +38,7 @@ from gxllm.store import (
     interrupt_orphaned_runs,
     record_failure,
     start_run,
+    store_outcome,
     writing,
 )
 from gxllm.store.models import utcnow

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from gxllm.service.names import KIND_NAMES, RECORD_STATUS_NAMES
 from gxllm.narrative.taxonomy import THEME_NAMES
 from gxllm.store import Document, FlagRow, ItemTheme, ReviewDecision
-from gxllm.store.repository import CLOSING_DECISIONS
+from gxllm.store.flags import CLOSING_DECISIONS
 
 SEVERITIES = ("error", "warning", "info")
 KINDS = ("source", "extraction", "missing")

@@ -10,7 +10,7 @@ store; ``ReviewDecision`` rows are the audit trail of who decided what.
 
 ``Document.version`` is the optimistic lock a reviewer's edit is checked
 against: every change to a document's reviewable state increments it (see
-:func:`gxllm.store.repository.claim`), so two reviewers working from the same
+:func:`gxllm.store.review.claim`), so two reviewers working from the same
 page cannot overwrite each other silently.
 """
 
