@@ -20,7 +20,7 @@ from gxllm.cli import app
 from gxllm.pipeline import extract, read_normalized
 from gxllm.read import Source
 from gxllm.settings import Settings
-from gxllm.store import Document, Failure, RecordVersion, Run, Task, open_store
+from gxllm.store import Failure, RecordVersion, Run, StoredDocument, Task, open_store
 from tests.conftest import SEEDS
 from tests.generated_reports import generate_reports
 
@@ -83,14 +83,14 @@ def test_a_batch_stores_each_content_once_and_lists_its_failures(tmp_path: Path)
     with sessions() as session:
         for name in SEED_NAMES:
             path = folder / f"{name}.txt"
-            document = session.scalar(select(Document).where(Document.sha256 == content_hash(path)[0]))
+            document = session.scalar(select(StoredDocument).where(StoredDocument.sha256 == content_hash(path)[0]))
             expected = extract(path, settings=Settings())
             assert document.current_version.record == expected.record.to_json()
             assert [f.fingerprint for f in document.current_version.flags] == [f.fingerprint for f in expected.flags]
             assert document.text == read_normalized(path, Settings()).text
             assert str(path) in [p.path for p in document.paths]
             assert document.current_version.source["path"] == document.paths[0].path
-        copy = session.scalar(select(Document).where(Document.sha256 == content_hash(folder / "more" / "copy.txt")[0]))
+        copy = session.scalar(select(StoredDocument).where(StoredDocument.sha256 == content_hash(folder / "more" / "copy.txt")[0]))
         assert sorted(p.path for p in copy.paths) == [str(folder / "more" / "copy.txt"), str(folder / "yindu-kjj-2024.txt")]
         run = session.get(Run, summary.run_id)
         assert (run.status, run.documents, run.extracted, run.failed, run.pages) == ("finished", 7, 5, 2, 5)
@@ -106,7 +106,7 @@ def test_a_rerun_skips_what_is_done_and_retries_failures_only_when_asked(tmp_pat
     assert sorted(Path(f.path).name for f in retried.failures) == ["empty.txt", "letter.txt"]
     sessions = open_store(url)
     assert _count(sessions, RecordVersion) == 5
-    assert _count(sessions, Document) == 7
+    assert _count(sessions, StoredDocument) == 7
     assert _count(sessions, Failure) == 4
 
 
@@ -145,7 +145,7 @@ def test_a_batch_set_up_wrong_stops_with_one_line_and_fails_no_document(tmp_path
     assert [line for line in result.stderr.splitlines() if line.startswith("gxllm:")] == [reason]
     assert "Traceback" not in result.output
     sessions = open_store(url)
-    assert (_count(sessions, Document), _count(sessions, Failure), _count(sessions, RecordVersion)) == (0, 0, 0)
+    assert (_count(sessions, StoredDocument), _count(sessions, Failure), _count(sessions, RecordVersion)) == (0, 0, 0)
     with sessions() as session:
         assert [run.status for run in session.scalars(select(Run))] == ["failed"]
     # The same environment with --no-llm asks for no model, and the batch runs.

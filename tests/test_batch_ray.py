@@ -12,7 +12,7 @@ from sqlalchemy import select
 from gxllm.batch import run_batch
 from gxllm.errors import ConfigError
 from gxllm.settings import Settings
-from gxllm.store import Document, Failure, Run, open_store
+from gxllm.store import Failure, Run, StoredDocument, open_store
 from tests.conftest import SEEDS
 
 
@@ -26,7 +26,7 @@ def _require_ray() -> None:
 
 def _stored(url: str) -> tuple[dict[str, dict], list[tuple[str, str]]]:
     with open_store(url)() as session:
-        records = {d.sha256: d.current_version.record for d in session.scalars(select(Document)) if d.current_version}
+        records = {d.sha256: d.current_version.record for d in session.scalars(select(StoredDocument)) if d.current_version}
         failures = [(Path(f.path).name, f.error_type) for f in session.scalars(select(Failure))]
     return records, failures
 
@@ -54,7 +54,7 @@ def test_the_ray_executor_stores_the_records_the_local_one_does(tmp_path: Path, 
     assert ray_failures == local_failures == [("letter.txt", "NotAReport")]
     # The file's bytes travelled to the actor; the record still names the file, not the actor's scratch copy.
     with open_store(ray_url)() as session:
-        sources = {d.current_version.source["path"] for d in session.scalars(select(Document)) if d.current_version}
+        sources = {d.current_version.source["path"] for d in session.scalars(select(StoredDocument)) if d.current_version}
     assert sources == {str(folder / path.name) for path in SEEDS.glob("*.txt")}
 
 

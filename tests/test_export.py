@@ -16,7 +16,7 @@ from gxllm.pipeline import extract, read_normalized
 from gxllm.record import Record
 from gxllm.settings import Settings
 from gxllm.store import (
-    Document,
+    StoredDocument,
     add_user,
     correct,
     decide,
@@ -60,7 +60,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Reco
                 fingerprint=grounding.fingerprint, reason="原文为68")
     with sessions() as session:
         records = {
-            d.sha256: Record.model_validate(d.current_version.record) for d in session.query(Document).all()
+            d.sha256: Record.model_validate(d.current_version.record) for d in session.query(StoredDocument).all()
         }
     return url, records
 
@@ -114,7 +114,7 @@ def test_csv_has_one_row_per_cell_with_the_record_values_and_flag_ids(store, tmp
     left_open = frame[frame.path == str(LEFT_OPEN)].set_index(["section", "row", "column"])
     ids = left_open.loc[("section3", "new", "total"), "flag_ids"].split()
     with open_store(url)() as session:
-        document = session.query(Document).filter_by(sha256=left_open.document.iloc[0]).one()
+        document = session.query(StoredDocument).filter_by(sha256=left_open.document.iloc[0]).one()
         flags = open_flags(session, document)
     assert "GROUNDING" in {f.rule for f in flags if "section3.new.total" in f.cells}
     assert ids == [f.fingerprint for f in flags if "section3.new.total" in f.cells]
@@ -181,7 +181,7 @@ def test_narrative_csv_has_one_row_per_item_with_its_themes_and_flags(tmp_path: 
     assert list(zip(frame.year, frame.list, frame["index"], frame["item"], frame.themes, strict=True)) == expected
     assert all(row.main_theme == row.themes.split(";")[0] for row in frame.itertuples())
     with open_store(url)() as session:
-        document = session.query(Document).filter_by(year=2023).one()
+        document = session.query(StoredDocument).filter_by(year=2023).one()
         [flag] = [f for f in open_flags(session, document) if f.rule == "REMEDY_NOT_EFFECTIVE"]
     named = frame[frame.flag_ids != ""]
     assert list(zip(named.year, named.list, named["index"], named.flag_ids, strict=True)) == [(2023, "problems", 2, flag.fingerprint)]

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from gxllm.batch.work import Worker
 from gxllm.service.app import create_app
 from gxllm.settings import Settings
-from gxllm.store import Document, Failure, Task, open_store, start_run, writing
+from gxllm.store import Failure, StoredDocument, Task, open_store, start_run, writing
 from tests.live_server import live_server
 from tests.service_reports import SEEDS, ReviewStore
 
@@ -131,7 +131,7 @@ def test_a_job_on_an_app_set_up_wrong_fails_with_the_reason_and_fails_no_documen
         job = client.get(f"/api/jobs/{job['id']}").json()
     assert job["state"] == "failed" and job["error"].startswith("no model named 'qwen-7b': use one of")
     with open_store(review_store.url)() as session:
-        assert session.scalar(select(Document).where(Document.sha256 == hashlib.sha256(report.read_bytes()).hexdigest())) is None
+        assert session.scalar(select(StoredDocument).where(StoredDocument.sha256 == hashlib.sha256(report.read_bytes()).hexdigest())) is None
         failure = session.scalar(select(Failure).where(Failure.run_id == job["id"]))
         assert (failure.error_type, failure.document_id) == ("ConfigError", None)
 

@@ -36,16 +36,16 @@ document is one transaction), by module::
                  recent_runs(session, limit) -> [Run]           latest first (gxllm batch --status)
     ingest.py    done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
                  store_outcome(session, run, outcome, paths) -> pages     a worker's Outcome (outcomes.py)
-                 store_extraction(session, extraction, *, path, size_bytes, text, run) -> Document
+                 store_extraction(session, extraction, *, path, size_bytes, text, run) -> StoredDocument
                  record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
-                 find_document(session, sha256) -> Document | None
+                 find_document(session, sha256) -> StoredDocument | None
     versions.py  to_extraction(record_version) -> Extraction              a stored version as pipeline data
                  item_themes(record_version) -> {list: [[theme, …], …]}   each item's themes, main first
                  theme_counts(session) -> [ThemeCount]                     items and documents by list and theme
     flags.py     flag_states(session, document) -> [(FlagRow, closing ReviewDecision | None)]
                  open_flags(session, document) -> [FlagRow]
                  refresh_review_status(session, document)
-    review.py    claim(session, document_id, expected_version) -> Document   or StaleRecord
+    review.py    claim(session, document_id, expected_version) -> StoredDocument   or StaleRecord
                  decide(session, document_id, *, expected_version, fingerprint, decision, reviewer, reason)
                  correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
                                       new version, validator re-run on it, decision "corrected"
@@ -59,7 +59,7 @@ nothing slow (extracting, hashing files) happens inside one.
 
 A flag is open until a ``confirmed_source`` or ``dismissed`` decision names
 its fingerprint; fingerprints are stable across versions, so a correction
-elsewhere does not reopen it. ``Document.review_status`` (unread, clean, open,
+elsewhere does not reopen it. ``StoredDocument.review_status`` (unread, clean, open,
 reviewed) is kept up to date by these functions, for the review queue.
 """
 
@@ -82,7 +82,6 @@ from gxllm.store.ingest import (
 )
 from gxllm.store.models import (
     ApiToken,
-    Document,
     DocumentPath,
     Failure,
     FlagRow,
@@ -90,6 +89,7 @@ from gxllm.store.models import (
     RecordVersion,
     ReviewDecision,
     Run,
+    StoredDocument,
     User,
     WebSession,
 )
@@ -103,7 +103,6 @@ __all__ = [
     "ApiToken",
     "BadCorrection",
     "BadUsername",
-    "Document",
     "DocumentPath",
     "Failure",
     "FlagRow",
@@ -113,6 +112,7 @@ __all__ = [
     "ReviewDecision",
     "Run",
     "StaleRecord",
+    "StoredDocument",
     "Task",
     "User",
     "WebSession",

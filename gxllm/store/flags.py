@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gxllm.store.models import Document, FlagRow, ReviewDecision
+from gxllm.store.models import FlagRow, ReviewDecision, StoredDocument
 
 # Decisions that settle a flag for good; a correction instead makes a new version, re-validated.
 CLOSING_DECISIONS = ("confirmed_source", "dismissed")
 
 
-def flag_states(session: Session, document: Document) -> list[tuple[FlagRow, ReviewDecision | None]]:
+def flag_states(session: Session, document: StoredDocument) -> list[tuple[FlagRow, ReviewDecision | None]]:
     """Each flag of the current record with the decision that closed it (None: still open).
 
     Decisions follow the flag's fingerprint, so a flag dismissed on one version
@@ -30,11 +30,11 @@ def flag_states(session: Session, document: Document) -> list[tuple[FlagRow, Rev
     return [(flag, closing.get(flag.fingerprint)) for flag in document.current_version.flags]
 
 
-def open_flags(session: Session, document: Document) -> list[FlagRow]:
+def open_flags(session: Session, document: StoredDocument) -> list[FlagRow]:
     return [flag for flag, decision in flag_states(session, document) if decision is None]
 
 
-def refresh_review_status(session: Session, document: Document) -> None:
+def refresh_review_status(session: Session, document: StoredDocument) -> None:
     """unread (no record) · clean (no flags, never reviewed) · open (a flag awaits a decision) · reviewed."""
     states = flag_states(session, document)
     if document.current_version is None:

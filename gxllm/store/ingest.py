@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gxllm.record import Extraction, Flag, Record
 from gxllm.store.flags import refresh_review_status
-from gxllm.store.models import Document, DocumentPath, Failure, RecordVersion, Run
+from gxllm.store.models import DocumentPath, Failure, RecordVersion, Run, StoredDocument
 from gxllm.store.outcomes import Outcome
 from gxllm.store.versions import (
     evidence_json,
@@ -23,8 +23,8 @@ from gxllm.store.versions import (
 from gxllm.validate import CROSS_YEAR_RULES, cross_year_flags
 
 
-def find_document(session: Session, sha256: str) -> Document | None:
-    return session.scalar(select(Document).where(Document.sha256 == sha256))
+def find_document(session: Session, sha256: str) -> StoredDocument | None:
+    return session.scalar(select(StoredDocument).where(StoredDocument.sha256 == sha256))
 
 
 def done_and_failed(session: Session, sha256s: Iterable[str]) -> tuple[set[str], set[str]]:
@@ -37,28 +37,28 @@ def done_and_failed(session: Session, sha256s: Iterable[str]) -> tuple[set[str],
         chunk = wanted[start : start + 500]
         done.update(
             session.scalars(
-                select(Document.sha256).where(Document.sha256.in_(chunk), Document.current_version_id.is_not(None))
+                select(StoredDocument.sha256).where(StoredDocument.sha256.in_(chunk), StoredDocument.current_version_id.is_not(None))
             )
         )
         failed.update(
             session.scalars(
-                select(Document.sha256)
-                .join(Failure, Failure.document_id == Document.id)
-                .where(Document.sha256.in_(chunk), Document.current_version_id.is_(None))
+                select(StoredDocument.sha256)
+                .join(Failure, Failure.document_id == StoredDocument.id)
+                .where(StoredDocument.sha256.in_(chunk), StoredDocument.current_version_id.is_(None))
             )
         )
     return done, failed
 
 
-def _document(session: Session, sha256: str) -> Document:
+def _document(session: Session, sha256: str) -> StoredDocument:
     document = find_document(session, sha256)
     if document is None:
-        document = Document(sha256=sha256)
+        document = StoredDocument(sha256=sha256)
         session.add(document)
     return document
 
 
-def add_path(session: Session, document: Document, path: str) -> None:
+def add_path(session: Session, document: StoredDocument, path: str) -> None:
     """Remember that ``document``'s content was found at ``path``."""
     if document.id is not None:  # a stored document may know the path already
         known = session.scalar(
@@ -77,7 +77,7 @@ def store_extraction(
     size_bytes: int | None = None,
     text: str | None = None,
     run: Run | None = None,
-) -> Document:
+) -> StoredDocument:
     """The document of ``extraction.source.sha256`` with this extraction as its current record.
 
     A document that already has a record keeps it (only ``path`` is added), so
@@ -169,18 +169,18 @@ def store_outcome(session: Session, run: Run, outcome: Outcome, paths: list[str]
 # -- the same agency's other years -------------------------------------------------------------
 
 
-def _record_of(session: Session, agency: str, year: int, *, besides: Document) -> Document | None:
+def _record_of(session: Session, agency: str, year: int, *, besides: StoredDocument) -> StoredDocument | None:
     """The agency's document of ``year`` with a record (the latest stored, if there are several)."""
     return session.scalar(
-        select(Document)
-        .where(Document.agency == agency, Document.year == year, Document.current_version_id.is_not(None))
-        .where(Document.id != besides.id)
-        .order_by(Document.id.desc())
+        select(StoredDocument)
+        .where(StoredDocument.agency == agency, StoredDocument.year == year, StoredDocument.current_version_id.is_not(None))
+        .where(StoredDocument.id != besides.id)
+        .order_by(StoredDocument.id.desc())
         .limit(1)
     )
 
 
-def _recheck_cross_year(session: Session, document: Document, previous: Document | None) -> bool:
+def _recheck_cross_year(session: Session, document: StoredDocument, previous: StoredDocument | None) -> bool:
     """Make the cross-year flags (CROSS_YEAR_RULES) of ``document``'s record those against ``previous``'s record;
     whether they changed. Flags kept keep their decisions (decisions follow fingerprints)."""
     version = document.current_version
@@ -206,7 +206,7 @@ def _recheck_cross_year(session: Session, document: Document, previous: Document
     return bool(stale or new)
 
 
-def check_neighbouring_years(session: Session, document: Document) -> None:
+def check_neighbouring_years(session: Session, document: StoredDocument) -> None:
     """CROSS_YEAR_RULES between ``document``'s current record and the same agency's
     records of the year before and the year after, whichever arrived first.
 
@@ -220,4 +220,4 @@ def check_neighbouring_years(session: Session, document: Document) -> None:
     following = _record_of(session, document.agency, document.year + 1, besides=document)
     if following is not None and _recheck_cross_year(session, following, document):
         # Incremented in the UPDATE itself, so a reviewer's claim at the same moment is never undone.
-        following.version = Document.version + 1
+        following.version = StoredDocument.version + 1

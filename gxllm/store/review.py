@@ -15,10 +15,10 @@ from gxllm.store.flags import CLOSING_DECISIONS, refresh_review_status
 from gxllm.store.ingest import check_neighbouring_years
 from gxllm.store.models import (
     Decision,
-    Document,
     FlagRow,
     RecordVersion,
     ReviewDecision,
+    StoredDocument,
     User,
     utcnow,
 )
@@ -41,19 +41,19 @@ class BadCorrection(GxllmError):
     """A correction names a cell the record lacks, or a value of the wrong type."""
 
 
-def claim(session: Session, document_id: int, expected_version: int) -> Document:
+def claim(session: Session, document_id: int, expected_version: int) -> StoredDocument:
     """Take ``document_id`` for a change, if it is still at ``expected_version``; else :class:`StaleRecord`.
 
     The check and the increment are one conditional UPDATE, so of two
     reviewers who loaded the same version, exactly one gets through.
     """
     result = session.execute(
-        update(Document)
-        .where(Document.id == document_id, Document.version == expected_version)
-        .values(version=Document.version + 1, updated_at=utcnow())
+        update(StoredDocument)
+        .where(StoredDocument.id == document_id, StoredDocument.version == expected_version)
+        .values(version=StoredDocument.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    document = session.get(Document, document_id, populate_existing=True)
+    document = session.get(StoredDocument, document_id, populate_existing=True)
     if document is None:
         raise LookupError(f"no document {document_id}")
     if result.rowcount == 0:
@@ -63,7 +63,7 @@ def claim(session: Session, document_id: int, expected_version: int) -> Document
     return document
 
 
-def _current_flag(document: Document, fingerprint: str) -> FlagRow:
+def _current_flag(document: StoredDocument, fingerprint: str) -> FlagRow:
     assert document.current_version is not None
     for flag in document.current_version.flags:
         if flag.fingerprint == fingerprint:

@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from gxllm.record import Evidence, Extraction, Flag, ItemThemes, Record
-from gxllm.store.models import Document, FlagRow, ItemTheme, RecordVersion, utcnow
+from gxllm.store.models import FlagRow, ItemTheme, RecordVersion, StoredDocument, utcnow
 
 
 def evidence_json(evidence: dict[str, Evidence]) -> dict[str, Any]:
@@ -62,7 +62,7 @@ def to_extraction(version: RecordVersion) -> Extraction:
     )
 
 
-def make_current(document: Document, version: RecordVersion) -> None:
+def make_current(document: StoredDocument, version: RecordVersion) -> None:
     """Make ``version`` the document's current record, with the fields the queue filters on."""
     document.current_version = version
     document.agency = version.record.get("agency")
@@ -88,9 +88,9 @@ def theme_counts(session: Session) -> list[ThemeCount]:
             ItemTheme.theme,
             func.count(ItemTheme.id),
             func.sum(case((ItemTheme.rank == 0, 1), else_=0)),
-            func.count(func.distinct(Document.id)),
+            func.count(func.distinct(StoredDocument.id)),
         )
-        .join(Document, ItemTheme.record_version_id == Document.current_version_id)
+        .join(StoredDocument, ItemTheme.record_version_id == StoredDocument.current_version_id)
         .group_by(ItemTheme.list_name, ItemTheme.theme)
         .order_by(ItemTheme.list_name, func.count(ItemTheme.id).desc(), ItemTheme.theme)
     )

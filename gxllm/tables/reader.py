@@ -26,7 +26,7 @@ from gxllm.claims import claims
 from gxllm.document import Compact, Segmented
 from gxllm.record import Evidence, Record
 from gxllm.tables.lines import read_by_lines
-from gxllm.tables.resolve import Cell, Choice, ProseClaim, Reading, resolve
+from gxllm.tables.resolve import CellReading, Choice, ProseClaim, Reading, resolve
 from gxllm.tables.rows import cell_paths, null_choice, parse_value, row_choice
 from gxllm.tables.tokens import Kind, Token, tokenize
 from gxllm.template import (
@@ -499,7 +499,7 @@ def _readable(choices: list[Choice]) -> int:
     return sum(1 for c in choices for p in c.paths if any(r[p].value is not None for r in c.readings))
 
 
-def _evidence(segmented: Segmented, cell: Cell) -> Evidence:
+def _evidence(segmented: Segmented, cell: CellReading) -> Evidence:
     if cell.token is None:
         return Evidence(note=cell.note)
     start, end = cell.part or (cell.token.start, cell.token.end)
