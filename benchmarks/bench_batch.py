@@ -32,6 +32,7 @@ from gxllm.fixturegen.pdf import pdf_case
 from gxllm.fixturegen.scan import STYLES, image_pdf, scan
 from gxllm.fixturegen.seeds import load_seeds
 from gxllm.fixturegen.text_layouts import render
+from gxllm.settings import get_settings
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 SEED_NAMES = (RANDOM_2019, *RANDOM_2021)
@@ -86,6 +87,7 @@ def main() -> None:
     print(f"CPUs usable: {len(os.sched_getaffinity(0))}; load average {os.getloadavg()[0]:.1f}")
     print(f"{'kind':<6}{'docs':>6}{'workers':>9}{'seconds':>9}{'docs/min':>10}{'pages/min':>11}"
           f"{'worker CPU s/doc':>18}{'parent CPU s/doc':>18}")
+    settings = get_settings()
     with tempfile.TemporaryDirectory(prefix="gxllm-bench-") as scratch:
         for kind, count in (("text", args.text), ("pdf", args.pdf), ("scan", args.scan)):
             if count <= 0:
@@ -97,7 +99,7 @@ def main() -> None:
                 url = f"sqlite:///{Path(scratch) / f'{kind}-{workers}.db'}"
                 started, parent = time.perf_counter(), time.process_time()
                 children = _children_cpu()
-                summary = run_batch([inputs], db_url=url, workers=workers, show_progress=False)
+                summary = run_batch([inputs], settings=settings, db_url=url, workers=workers, show_progress=False)
                 seconds = time.perf_counter() - started
                 parent, children = time.process_time() - parent, _children_cpu() - children
                 assert summary.extracted == count, f"{kind}: {len(summary.failures)} failed"

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from gxllm.evaluate.gold import load_gold_dir
 from gxllm.evaluate.metrics import ItemScore, ThemeScore, score_items, score_themes
+from gxllm.llm import open_client
 from gxllm.memory import peak_rss_mib
-from gxllm.pipeline import extract, language_model
+from gxllm.pipeline import extract
 from gxllm.record import Extraction
 from gxllm.settings import Settings
 
@@ -54,7 +55,7 @@ def _scores(case, extraction: Extraction) -> tuple[ItemScore, ThemeScore | None,
 def run_one(runtime_kind: str, model: str, gold_dirs: list[Path]) -> dict:
     settings = Settings(llm_runtime=runtime_kind, llm_model=model)
     started = time.perf_counter()
-    llm = language_model(settings)
+    llm = open_client(settings)
     assert llm is not None
     llm.cache = None  # every answer generated, none served from an earlier run
     load_s = time.perf_counter() - started
@@ -65,8 +66,8 @@ def run_one(runtime_kind: str, model: str, gold_dirs: list[Path]) -> dict:
         before = llm.usage.model_copy()
         cases = load_gold_dir(directory)
         for case in cases:
-            for way, use_llm in (("rules", False), ("model", None)):
-                extraction = extract(case.source, settings=settings, use_llm=use_llm)
+            for way, asked in (("rules", None), ("model", llm)):
+                extraction = extract(case.source, settings=settings, llm=asked)
                 items, themes, fee_right = _scores(case, extraction)
                 totals[way][0] += items
                 totals[way][1] += themes or ThemeScore()

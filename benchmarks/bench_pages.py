@@ -51,7 +51,7 @@ def _read(path: Path, settings: Settings, ocr: bool) -> Reading:
         get_engine(settings)
     load = time.perf_counter() - started
     wall, cpu = time.perf_counter(), time.process_time()
-    document = read_pdf(load_source(path), settings)
+    document = read_pdf(load_source(path, settings), settings)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = peak_rss_mib()
     return Reading(document.pages, wall, cpu, peak, load)

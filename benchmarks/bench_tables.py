@@ -21,6 +21,7 @@ from pathlib import Path
 from gxllm.evaluate.gold import load_gold_dir
 from gxllm.pipeline import read_normalized
 from gxllm.segment import segment
+from gxllm.settings import Settings
 from gxllm.tables import read_tables
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -52,10 +53,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the best is kept (default 3)")
     args = parser.parse_args()
     rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    settings = Settings()
     for case in load_gold_dir(FIXTURES):
         if case.source.suffix.lower() not in TEXT or case.name.split("/")[0] not in FOLDERS:
             continue
-        read_s, segmented = _best(args.repeat, lambda path=case.source: segment(read_normalized(path)))
+        read_s, segmented = _best(args.repeat, lambda path=case.source: segment(read_normalized(path, settings)))
         tables_s, _ = _best(args.repeat, lambda s=segmented: read_tables(s))
         rows[_kind(case.name)].append((read_s, tables_s))
     print(f"{'kind':28} {'cases':>5} {'read s/doc':>11} {'tables s/doc':>13} {'tables max':>11}")

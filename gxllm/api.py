@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from gxllm.record import Evidence, Extraction, Flag, Record
-from gxllm.settings import Settings
+from gxllm.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,21 +39,27 @@ def extract(
     ``.tif``…) or the file's bytes; bytes need ``name``, the file name they
     came under, whose suffix says how to read them (``name="report.pdf"``).
     ``use_llm`` False keeps any language model out, True or None uses the one
-    configured (``GXLLM_LLM_RUNTIME``). ``settings`` replaces the ``GXLLM_*``
-    environment. Raises :class:`gxllm.errors.GxllmError` subclasses for a file
-    that cannot be read or is not a report, with the reason.
+    configured (``GXLLM_LLM_RUNTIME``), loaded for this call. ``settings``
+    replaces the ``GXLLM_*`` environment. Raises
+    :class:`gxllm.errors.GxllmError` subclasses for a file that cannot be read
+    or is not a report, with the reason, and :class:`gxllm.errors.ConfigError`
+    when gxllm is set up wrong (a setting, a model, an OCR engine).
 
     ``Extraction.record`` is the record of ``docs/record.md``;
     ``Extraction.to_output()`` is what ``gxllm extract`` writes.
     """
+    from gxllm.llm import open_client
     from gxllm.pipeline import extract as run_pipeline
     from gxllm.read import Source
 
-    if not isinstance(source, bytes):
-        return run_pipeline(source, settings=settings, use_llm=use_llm)
-    if not name:
-        raise ValueError("extract(bytes) needs name=, the file name the bytes came under (e.g. 'report.pdf')")
-    return run_pipeline(Source(name, source), settings=settings, use_llm=use_llm)
+    if isinstance(source, bytes):
+        if not name:
+            raise ValueError("extract(bytes) needs name=, the file name the bytes came under (e.g. 'report.pdf')")
+        source = Source(name, source)
+    settings = settings or get_settings()
+    if use_llm is False:
+        settings = settings.without_model()
+    return run_pipeline(source, settings=settings, llm=open_client(settings))
 
 
 def _parts(record: RecordLike) -> tuple[Record, dict[str, Evidence], str | None, dict[str, Any] | None]:
@@ -90,7 +96,7 @@ def validate(
     if source is not None:
         from gxllm.pipeline import read_normalized
 
-        text = read_normalized(source).text
+        text = read_normalized(source, get_settings()).text
     earlier = _parts(previous)[0] if previous is not None else None
     return run_rules(checked, evidence=evidence, source_text=text, raw=raw, previous=earlier)
 
@@ -116,14 +122,14 @@ class Store:
     def records(self) -> pd.DataFrame:
         """One row per record: ``sha256``, ``path``, ``review_status``, ``version``, ``open_flags``, and the
         fee statement (``fee_charged``, ``fee_amount_yuan``, ``fee_text``)."""
-        from gxllm.store.frames import records_frame
+        from gxllm.export.frames import records_frame
 
         return self._frame(records_frame)
 
     def cells(self) -> pd.DataFrame:
         """One row per table cell: ``cell`` (``section3.new.total``), ``section``, ``row``, ``column``,
         their printed labels, ``kind`` (count, signed, money) and ``value`` (<NA> where unread)."""
-        from gxllm.store.frames import cells_frame
+        from gxllm.export.frames import cells_frame
 
         return self._frame(cells_frame)
 
@@ -131,13 +137,13 @@ class Store:
         """One row per flag of the current records: ``rule``, ``severity``, ``kind`` (source, extraction,
         missing), ``cells``, ``message``, and the review: ``status`` (open, confirmed_source, dismissed),
         ``decided_by``, ``decided_at``, ``reason``."""
-        from gxllm.store.frames import flags_frame
+        from gxllm.export.frames import flags_frame
 
         return self._frame(flags_frame)
 
     def items(self) -> pd.DataFrame:
         """One row per item of section 五: ``part`` (problems or remedies), ``position`` (from 1), ``text``."""
-        from gxllm.store.frames import items_frame
+        from gxllm.export.frames import items_frame
 
         return self._frame(items_frame)
 

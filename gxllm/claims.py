@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gxllm.labels import cell_label, row_label
-from gxllm.template import OTHER_GROUP, SECTION3_GROUPS, TEMPLATES, Template
+from gxllm.template import OTHER_GROUP, SECTION3_GROUPS, TEMPLATES, CellPath, Template
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _vocabulary(version: str) -> tuple[tuple[Quantity, ...], Quantity, Quantity,
     """(row and group quantities in matching order, received, review, litigation, the 三（六）'其他' row)."""
     spec = TEMPLATES[version]
     def total(key: str) -> str:
-        return f"section3.{key}.total"
+        return str(CellPath("section3", key, "total"))
 
     outcome = spec.outcome_rows
     rows = []

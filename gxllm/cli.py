@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from gxllm.batch.cli import batch_command
-from gxllm.console import err, fail_line, write_atomically
+from gxllm.console import config_error_exits, err, fail_line, write_atomically
 from gxllm.errors import GxllmError
 from gxllm.evaluate.cli import eval_command
 from gxllm.export.cli import export_command
@@ -55,8 +55,13 @@ def extract(
     no_llm: Annotated[bool, typer.Option("--no-llm", help="use no language model, whatever is configured")] = False,
 ) -> None:
     """Extract one record per report. Files that fail are named with the reason; the others still finish."""
+    from gxllm.llm import open_client
     from gxllm.pipeline import extract as run_pipeline
+    from gxllm.settings import get_settings
 
+    with config_error_exits("extract"):
+        settings = get_settings(no_llm=no_llm)
+        llm = open_client(settings)
     results: list[tuple[Path, dict[str, Any]]] = []
     failed = 0
     names = _output_names(files)
@@ -68,7 +73,8 @@ def extract(
         task = progress.add_task("extracting", total=len(files))
         for path in files:
             try:
-                extraction = run_pipeline(path, use_llm=False if no_llm else None)
+                with config_error_exits("extract"):
+                    extraction = run_pipeline(path, settings=settings, llm=llm)
             except GxllmError as error:
                 fail_line(path, str(error))
                 failed += 1

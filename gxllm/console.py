@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import typer
 from rich.console import Console
+
+from gxllm.errors import ConfigError
 
 err = Console(stderr=True)
 
@@ -17,6 +22,17 @@ def fail_line(subject: Path | str, reason: str) -> None:
     Printed as plain text (no Rich markup): a path or a reason holding ``[/red]`` is shown as it is.
     """
     err.print(f"gxllm: {subject}: {reason}", style="red", soft_wrap=True, markup=False, highlight=False)
+
+
+@contextmanager
+def config_error_exits(command: str) -> Iterator[None]:
+    """A command's work: if gxllm is set up wrong (:class:`ConfigError`), one line naming the
+    command and why, and exit code 1; nothing more is tried."""
+    try:
+        yield
+    except ConfigError as error:
+        fail_line(command, str(error))
+        raise typer.Exit(code=1) from None
 
 
 def write_atomically(target: Path, text: str) -> None:

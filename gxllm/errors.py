@@ -23,6 +23,12 @@ class NotAReport(GxllmError):
     """The text is readable but is not a 政府信息公开工作年度报告."""
 
 
+class ConfigError(GxllmError):
+    """gxllm is set up wrong (a setting's value, a language model runtime or model not installed,
+    an OCR engine missing): no report can be read until it is fixed, so a batch or an upload stops
+    with the reason instead of failing each document with it."""
+
+
 class BadGold(GxllmError):
     """A gold file that is not a record as docs/record.md describes."""
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 import opencc
 
 from gxllm.document import Document, NormalizedText
-from gxllm.settings import Settings, get_settings
+from gxllm.settings import Settings
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 # Dashes that print as a null cell or a minus sign, unified after NFKC.
@@ -28,15 +28,13 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-def normalize_line(text: str, settings: Settings | None = None) -> str:
-    settings = settings or get_settings()
+def normalize_line(text: str, settings: Settings) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     text = _INVISIBLE.sub("", text)
     return _converter(settings.opencc_config).convert(text)
 
 
-def normalize(document: Document, settings: Settings | None = None) -> NormalizedText:
-    settings = settings or get_settings()
+def normalize(document: Document, settings: Settings) -> NormalizedText:
     lines = [normalize_line(line.text, settings) for line in document.lines]
     starts, offset = [], 0
     for line in lines:

@@ -15,7 +15,7 @@ from gxllm.normalize import normalize
 from gxllm.read import Source, load_source, read_document
 from gxllm.record import Extraction, SourceInfo
 from gxllm.segment import segment
-from gxllm.settings import Settings, get_settings
+from gxllm.settings import Settings
 from gxllm.tables import TablesResult, read_tables
 from gxllm.validate import validate
 
@@ -42,28 +42,9 @@ def _as_source(source: Source | str | os.PathLike[str], settings: Settings) -> S
     return source if isinstance(source, Source) else load_source(source, settings)
 
 
-def read_normalized(source: Source | str | os.PathLike[str], settings: Settings | None = None) -> NormalizedText:
+def read_normalized(source: Source | str | os.PathLike[str], settings: Settings) -> NormalizedText:
     """The normalised text of a report (its bytes, or its file): what evidence spans index into."""
-    settings = settings or get_settings()
     return normalize(read_document(_as_source(source, settings), settings), settings)
-
-
-# One loaded model per configuration and process: loading takes seconds.
-_models: dict[str, LlmClient | None] = {}
-_MODEL_SETTINGS = {"llm_runtime", "llm_model", "llm_base_url", "llm_api_key", "llm_timeout_s", "llm_max_retries", "cache_dir"}
-
-
-def language_model(settings: Settings) -> LlmClient | None:
-    """The configured language model, or None when ``GXLLM_LLM_RUNTIME`` is "none"."""
-    if settings.llm_runtime == "none":
-        return None
-    key = settings.model_dump_json(include=_MODEL_SETTINGS)
-    if key not in _models:
-        # gxllm.llm needs the optional "llm" dependencies; only a configured model loads them.
-        from gxllm.llm.client import open_client
-
-        _models[key] = open_client(settings)
-    return _models[key]
 
 
 def _second_reading(
@@ -105,15 +86,12 @@ def _check_is_report(segmented: Segmented) -> None:
         raise NotAReport("cannot tell the template: the tables print no template labels and no year is given")
 
 
-def extract(
-    source: Source | str | os.PathLike[str], *, settings: Settings | None = None, use_llm: bool | None = None
-) -> Extraction:
+def extract(source: Source | str | os.PathLike[str], *, settings: Settings, llm: LlmClient | None = None) -> Extraction:
     """Extract and validate one report: its bytes and name, or its file.
 
-    ``use_llm`` False keeps every language model out of the run, whatever the
-    configuration says.
+    ``llm`` is the language model the caller opened (:func:`gxllm.llm.open_client`)
+    for the rules' second reading; None keeps every model out of the run.
     """
-    settings = settings or get_settings()
     timings: dict[str, float] = {}
     with _timed(timings, "read"):
         document = read_document(_as_source(source, settings), settings)
@@ -129,7 +107,6 @@ def extract(
     with _timed(timings, "narrative"):
         narrative = extract_narrative(segmented)
     with _timed(timings, "llm"):
-        llm = language_model(settings) if use_llm is not False else None
         if llm is not None:
             narrative = _second_reading(segmented, tables, narrative, llm, table_choices=settings.llm_table_choices)
     record.problems = narrative.problems

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from gxllm.template import TEMPLATES, Column, Table, Template, TemplateVersion
+from gxllm.template import TEMPLATES, CellPath, Column, Table, Template, TemplateVersion
 
 Number = int | float
 
@@ -127,19 +127,19 @@ class Record(_Strict):
         return cls.model_validate({"template": template, **sections, **fields})
 
     def cell(self, path: str) -> Number | None:
-        section, row_key, column_key = path.split(".")
-        row = getattr(getattr(self, section), row_key)
-        return None if row is None else getattr(row, column_key)
+        cell = CellPath.parse(path)
+        row = getattr(getattr(self, cell.section), cell.row)
+        return None if row is None else getattr(row, cell.column)
 
     def set_cell(self, path: str, value: Number | None) -> None:
-        section, row_key, column_key = path.split(".")
-        table = getattr(self, section)
-        row = getattr(table, row_key)
+        cell = CellPath.parse(path)
+        table = getattr(self, cell.section)
+        row = getattr(table, cell.row)
         if row is None:
-            row_model = type(table).model_fields[row_key].annotation.__args__[0]
-            setattr(table, row_key, row_model())
-            row = getattr(table, row_key)
-        setattr(row, column_key, value)
+            row_model = type(table).model_fields[cell.row].annotation.__args__[0]
+            setattr(table, cell.row, row_model())
+            row = getattr(table, cell.row)
+        setattr(row, cell.column, value)
 
     def cells(self) -> Iterator[tuple[str, Number | None]]:
         """Every numeric cell the template has, as (path, value)."""

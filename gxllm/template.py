@@ -13,10 +13,35 @@ that find them as reports word them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 TemplateVersion = Literal["2019", "2021"]
 CellKind = Literal["count", "signed", "money"]
+
+
+class CellPath(NamedTuple):
+    """A cell of the tables: its table's section, its row and its column.
+
+    The record, its evidence and its flags name a cell as one string,
+    ``section3.new.total``; it is written (``str``) and read (:meth:`parse`) here alone.
+    """
+
+    section: str
+    row: str
+    column: str
+
+    @classmethod
+    def parse(cls, path: str) -> CellPath:
+        section, row, column = path.split(".")
+        return cls(section, row, column)
+
+    def __str__(self) -> str:
+        return f"{self.section}.{self.row}.{self.column}"
+
+    @property
+    def row_path(self) -> str:
+        """The cell's row, as flags and labels name a whole row: ``section3.new``."""
+        return f"{self.section}.{self.row}"
 
 
 @dataclass(frozen=True)
@@ -71,17 +96,17 @@ class Template:
     def cell_paths(self) -> list[str]:
         """Every numeric cell of sections 2-4 as ``section.row.column``."""
         return [
-            f"{table.section}.{row.key}.{column.key}"
+            str(CellPath(table.section, row.key, column.key))
             for table in self.tables
             for row in table.rows
             for column in row.columns
         ]
 
     def column(self, path: str) -> Column:
-        section, row_key, column_key = path.split(".")
-        table = {t.section: t for t in self.tables}[section]
-        for column in table.row(row_key).columns:
-            if column.key == column_key:
+        cell = CellPath.parse(path)
+        table = {t.section: t for t in self.tables}[cell.section]
+        for column in table.row(cell.row).columns:
+            if column.key == cell.column:
                 return column
         raise KeyError(path)
 
@@ -384,8 +409,8 @@ def sum_rules(template: Template) -> tuple[SumRule, ...]:
             SumRule(
                 "S3_BALANCE",
                 column,
-                (f"section3.total.{column}", f"section3.carried_forward.{column}"),
-                (f"section3.new.{column}", f"section3.carried_over.{column}"),
+                (str(CellPath("section3", "total", column)), str(CellPath("section3", "carried_forward", column))),
+                (str(CellPath("section3", "new", column)), str(CellPath("section3", "carried_over", column))),
             )
         )
     for row in s3.rows:
@@ -393,8 +418,8 @@ def sum_rules(template: Template) -> tuple[SumRule, ...]:
             SumRule(
                 "S3_ROW_TOTAL",
                 row.key,
-                (f"section3.{row.key}.total",),
-                tuple(f"section3.{row.key}.{c}" for c in applicant if c != "total"),
+                (str(CellPath("section3", row.key, "total")),),
+                tuple(str(CellPath("section3", row.key, c)) for c in applicant if c != "total"),
             )
         )
     for column in applicant:
@@ -402,8 +427,8 @@ def sum_rules(template: Template) -> tuple[SumRule, ...]:
             SumRule(
                 "S3_OUTCOME_TOTAL",
                 column,
-                (f"section3.total.{column}",),
-                tuple(f"section3.{r}.{column}" for r in template.outcome_rows),
+                (str(CellPath("section3", "total", column)),),
+                tuple(str(CellPath("section3", r, column)) for r in template.outcome_rows),
             )
         )
     for row in template.section4.rows:
@@ -412,8 +437,8 @@ def sum_rules(template: Template) -> tuple[SumRule, ...]:
             SumRule(
                 "S4_TOTAL",
                 row.key,
-                (f"section4.{row.key}.total",),
-                tuple(f"section4.{row.key}.{c}" for c in parts),
+                (str(CellPath("section4", row.key, "total")),),
+                tuple(str(CellPath("section4", row.key, c)) for c in parts),
             )
         )
     return tuple(rules)

@@ -10,6 +10,7 @@ from gxllm.read.source import Source
 from gxllm.read.text import read_text
 from gxllm.record import Record
 from gxllm.segment import segment
+from gxllm.settings import Settings
 from gxllm.template import TEMPLATES
 
 RowPrinter = Callable[[str, list[str]], str]
@@ -75,4 +76,4 @@ def render(record: Record, printer: RowPrinter = spaced) -> str:
 
 def segmented(text: str) -> Segmented:
     data = text.encode("utf-8")
-    return segment(normalize(read_text(Source("t.txt", data))))
+    return segment(normalize(read_text(Source("t.txt", data)), Settings()))

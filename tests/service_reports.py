@@ -18,6 +18,7 @@ from gxllm.fixturegen.text_layouts import render
 from gxllm.pipeline import extract, read_normalized
 from gxllm.record import Extraction
 from gxllm.service.auth import hash_password, issue_api_token
+from gxllm.settings import Settings
 from gxllm.store import add_user, open_store, store_extraction
 from gxllm.validate import validate
 
@@ -66,8 +67,8 @@ def write_reports(folder: Path) -> dict[str, Path]:
 
 def extraction_of(report: Report, path: Path) -> tuple[Extraction, str]:
     """The pipeline's extraction of ``path`` with the report's misreading and hostile agency, and its text."""
-    extraction = extract(path, use_llm=False)
-    text = read_normalized(path).text
+    extraction = extract(path, settings=Settings())
+    text = read_normalized(path, Settings()).text
     record = extraction.record.model_copy(deep=True)
     if report.misread:
         record.set_cell(*report.misread)

@@ -17,7 +17,14 @@ from sqlalchemy import select
 import gxllm
 from gxllm.record import Record
 from gxllm.service.queue import QueueFilters, load_queue
-from gxllm.store import Document, RecordVersion, correct, decide, find_user, open_flags
+from gxllm.store import (
+    RecordVersion,
+    StoredDocument,
+    correct,
+    decide,
+    find_user,
+    open_flags,
+)
 from gxllm.store import open_store as open_sessions
 from tests.service_reports import ReviewStore
 
@@ -69,7 +76,7 @@ def _current_records(url: str) -> dict[int, Record]:
     sessions = open_sessions(url)
     with sessions() as session:
         rows = session.execute(
-            select(Document.id, RecordVersion.record).join(RecordVersion, RecordVersion.id == Document.current_version_id)
+            select(StoredDocument.id, RecordVersion.record).join(RecordVersion, RecordVersion.id == StoredDocument.current_version_id)
         ).all()
     sessions.kw["bind"].dispose()
     return {document_id: Record.model_validate(record) for document_id, record in rows}
@@ -107,12 +114,12 @@ def test_flags_and_records_follow_the_review(review_store: ReviewStore) -> None:
     sessions = open_sessions(review_store.url)
     with sessions() as session:
         alice = find_user(session, "alice")
-        flag = open_flags(session, session.get(Document, haian))[0]
+        flag = open_flags(session, session.get(StoredDocument, haian))[0]
         decide(session, haian, expected_version=1, fingerprint=flag.fingerprint, decision="confirmed_source", reviewer=alice)
         correct(session, lianyun, expected_version=1, cell="section3.granted.total", value=26, reviewer=alice)
         session.commit()
         total_flags = Counter(
-            (document.id, row.rule) for document in session.scalars(select(Document)) for row in document.current_version.flags
+            (document.id, row.rule) for document in session.scalars(select(StoredDocument)) for row in document.current_version.flags
         )
     sessions.kw["bind"].dispose()
 

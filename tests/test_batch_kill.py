@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gxllm.store import Document, RecordVersion, Run, open_store
+from gxllm.store import RecordVersion, Run, StoredDocument, open_store
 from tests.generated_reports import generate_reports
 
 REPORTS = 1000
@@ -71,7 +71,7 @@ def test_a_batch_killed_midway_resumes_without_losing_or_duplicating_a_record(tm
 
     sessions = open_store(f"sqlite:///{db}")
     with sessions() as session:
-        documents = session.scalars(select(Document)).all()
+        documents = session.scalars(select(StoredDocument)).all()
         versions = session.scalars(select(RecordVersion)).all()
         assert len(documents) == len(versions) == REPORTS
         assert {d.sha256 for d in documents} == set(golds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pypdfium2 as pdfium
 from typer.testing import CliRunner
 
 from gxllm.cli import app
@@ -93,3 +94,30 @@ def test_a_text_that_is_no_report_is_refused_in_one_line():
     assert result.stderr.strip().splitlines() == [
         f"gxllm: {path}: no sections or table labels of a 政府信息公开工作年度报告 found"
     ]
+
+
+def test_gxllm_set_up_wrong_stops_the_command_with_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("GXLLM_OCR_ENGINE", "paddleocr")  # without the model folders it needs
+    monkeypatch.delenv("GXLLM_OCR_MODEL_DIR", raising=False)
+    scan = pdfium.PdfDocument.new()
+    scan.new_page(595, 842)  # no text layer: the page goes to OCR
+    scan.save(tmp_path / "scan.pdf")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", str(tmp_path / "scan.pdf"), str(SEEDS / "yindu-kjj-2024.txt"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "gxllm: extract: the paddleocr OCR engine needs model folders: "
+        "set GXLLM_OCR_MODEL_DIR (write them with `gxllm ocr paddle-models DIR`)\n"
+    )
+    assert not out.exists()  # stopped there: the next file is not tried
+
+
+def test_no_llm_keeps_a_model_set_up_wrong_out(monkeypatch):
+    monkeypatch.setenv("GXLLM_LLM_RUNTIME", "llamacpp")
+    monkeypatch.setenv("GXLLM_LLM_MODEL", "qwen-7b")
+    refused = runner.invoke(app, ["extract", str(SEEDS / "yindu-kjj-2024.txt")])
+    assert refused.exit_code == 1 and refused.stderr.startswith("gxllm: extract: no model named 'qwen-7b'")
+    assert refused.stdout == ""
+    result = runner.invoke(app, ["extract", str(SEEDS / "yindu-kjj-2024.txt"), "--no-llm"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["agency"] == gold("yindu-kjj-2024")["agency"]

@@ -17,6 +17,7 @@ from gxllm.evaluate.compare import BadReport, compare, load_report, print_compar
 from gxllm.evaluate.gold import load_gold_dir
 from gxllm.evaluate.report import print_summary, to_markdown
 from gxllm.record import Evidence, Extraction, Flag, Record, SourceInfo
+from gxllm.settings import Settings
 
 
 def _gold(agency: str, new_total: int) -> Record:
@@ -50,11 +51,11 @@ class FakePipeline:
 
     def __init__(self, directory: Path, edits: dict[str, dict[str, int | None]], crash: tuple[str, ...] = ()):
         self.directory, self.golds, self.edits, self.crash = directory, _golds(directory), edits, crash
-        self.calls: list[tuple[str, bool | None]] = []
+        self.calls: list[str] = []
 
-    def extract(self, path: Path, *, use_llm: bool | None = None) -> Extraction:
+    def extract(self, path: Path) -> Extraction:
         name = path.relative_to(self.directory).as_posix()
-        self.calls.append((name, use_llm))
+        self.calls.append(name)
         if name in self.crash:
             raise RuntimeError("boom")
         record = self.golds[name].model_copy(deep=True)
@@ -131,9 +132,10 @@ def test_a_gold_that_does_not_match_record_md_is_named(gold_dir: Path, content: 
 
 def test_figures_summed_over_cases(gold_dir: Path):
     pipeline = FakePipeline(gold_dir, {"a.txt": {"section3.new.total": 21}})
-    report = evaluate(gold_dir, use_llm=False, stages=pipeline.stages())
+    report = evaluate(gold_dir, pipeline.stages(), use_llm=False)
     s = report.summary
-    assert pipeline.calls == [("a.txt", False), ("sub/b.txt", False)]
+    assert pipeline.calls == ["a.txt", "sub/b.txt"]
+    assert report.use_llm is False
     # 2 cases x 200 cells, one wrong: 399/400; case b has every cell right, case a does not.
     assert (s.cells.correct, s.cells.total) == (399, 400)
     assert (s.cells_by_section["section3"].correct, s.cells_by_section["section3"].total) == (349, 350)
@@ -159,19 +161,19 @@ def test_a_false_alarm_on_right_cells_is_counted(gold_dir: Path):
     pipeline = FakePipeline(gold_dir, {})
     wrong_flag = Flag(rule="S4_TOTAL", severity="warning", kind="source", cells=["section4.review.total"], message="m")
 
-    def extract_with_alarm(path: Path, *, use_llm: bool | None = None) -> Extraction:
-        extraction = pipeline.extract(path, use_llm=use_llm)
+    def extract_with_alarm(path: Path) -> Extraction:
+        extraction = pipeline.extract(path)
         return extraction.model_copy(update={"flags": [wrong_flag]})
 
     stages = Stages(extract=extract_with_alarm, validate=validate_section3)
-    report = evaluate(gold_dir, stages=stages)
+    report = evaluate(gold_dir, stages)
     assert (report.summary.flags_raised, report.summary.false_alarms) == (2, 2)
     assert [a.rule for a in report.cases[0].false_alarms] == ["S4_TOTAL"]
 
 
 def test_a_crashing_case_is_entirely_wrong_and_the_run_goes_on(gold_dir: Path):
     pipeline = FakePipeline(gold_dir, {}, crash=("sub/b.txt",))
-    report = evaluate(gold_dir, perturb=4, seed=1, stages=pipeline.stages())
+    report = evaluate(gold_dir, pipeline.stages(), perturb=4, seed=1)
     a, b = report.cases
     assert a.error is None and b.error == "RuntimeError: boom"
     s = report.summary
@@ -195,7 +197,7 @@ def test_a_crashing_case_is_entirely_wrong_and_the_run_goes_on(gold_dir: Path):
 
 def test_deliberate_errors_counted_per_section_and_kind(gold_dir: Path):
     pipeline = FakePipeline(gold_dir, {})
-    report = evaluate(gold_dir, perturb=100, seed=5, stages=pipeline.stages())
+    report = evaluate(gold_dir, pipeline.stages(), perturb=100, seed=5)
     # Gold a has natural_person = total = 12, gold b 5 and 5, every other cell null. Every change
     # each gold allows (fewer than 100) is made:
     #   a: ±1 on 2 cells, swap 12->21 on 2, drop 12->1|2 on 2, null on 2, 2 moves (into commercial
@@ -232,7 +234,7 @@ def _report_text(render) -> str:
 
 def test_terminal_and_markdown_show_every_figure(gold_dir: Path):
     pipeline = FakePipeline(gold_dir, {"a.txt": {"section3.new.total": 21}}, crash=("sub/b.txt",))
-    report = evaluate(gold_dir, perturb=3, stages=pipeline.stages())
+    report = evaluate(gold_dir, pipeline.stages(), perturb=3)
     for text in (_report_text(lambda console: print_summary(report, console)), to_markdown(report)):
         for heading in ("Numeric cells", "Fields", "Narrative", "Flags", "Deliberate errors caught", "Time and memory"):
             assert heading in text
@@ -252,11 +254,11 @@ def test_terminal_and_markdown_show_every_figure(gold_dir: Path):
 
 
 def test_comparison_lists_changed_figures_and_newly_broken_cells(gold_dir: Path, tmp_path: Path):
-    earlier = evaluate(gold_dir, stages=FakePipeline(gold_dir, {"a.txt": {"section4.review.total": 3}}).stages())
+    earlier = evaluate(gold_dir, FakePipeline(gold_dir, {"a.txt": {"section4.review.total": 3}}).stages())
     saved = tmp_path / "earlier.json"
     saved.write_text(earlier.model_dump_json(), encoding="utf-8")
     assert load_report(saved) == earlier
-    now = evaluate(gold_dir, stages=FakePipeline(gold_dir, {"sub/b.txt": {"section3.new.total": 50}}).stages())
+    now = evaluate(gold_dir, FakePipeline(gold_dir, {"sub/b.txt": {"section3.new.total": 50}}).stages())
     comparison = compare(now, load_report(saved))
     figures = {f.name: f for f in comparison.figures}
     # both runs: 399/400 cells; section3 was 350/350 and is 349/350; section4 was 29/30 and is 30/30.
@@ -282,7 +284,13 @@ def test_an_unreadable_earlier_report_is_a_clear_error(tmp_path: Path):
 
 def test_gxllm_eval_writes_json_and_markdown_and_compares(gold_dir: Path, tmp_path: Path, monkeypatch):
     pipeline = FakePipeline(gold_dir, {"a.txt": {"section3.new.total": 21}})
-    monkeypatch.setattr(Stages, "pipeline", classmethod(lambda cls: pipeline.stages()))
+    given: list[tuple[Settings, object]] = []
+
+    def fake_stages(cls: type[Stages], settings: Settings, llm: object = None) -> Stages:
+        given.append((settings, llm))
+        return pipeline.stages()
+
+    monkeypatch.setattr(Stages, "pipeline", classmethod(fake_stages))
     out_json, out_md = tmp_path / "out" / "eval.json", tmp_path / "out" / "eval.md"
     runner = CliRunner()
     args = ["eval", str(gold_dir), "--json", str(out_json), "--report", str(out_md), "--no-llm", "--perturb", "3"]
@@ -294,7 +302,8 @@ def test_gxllm_eval_writes_json_and_markdown_and_compares(gold_dir: Path, tmp_pa
     assert data["summary"]["cells"] == {"correct": 399, "total": 400, "share": 0.9975}
     assert data["wrong_cells"][0]["path"] == "section3.new.total"
     assert out_md.read_text(encoding="utf-8").startswith("# gxllm evaluation of")
-    assert all(call == (name, False) for call, name in zip(pipeline.calls, ["a.txt", "sub/b.txt"], strict=False))
+    assert pipeline.calls[:2] == ["a.txt", "sub/b.txt"]
+    assert [(settings.llm_runtime, llm) for settings, llm in given] == [("none", None)]  # --no-llm: no model opened
 
     again = runner.invoke(app, ["eval", str(gold_dir), "--compare", str(out_json), "--perturb", "0"])
     assert again.exit_code == 0, again.output
@@ -317,12 +326,12 @@ def test_themes_beside_the_cases_are_scored_and_reported(gold_dir: Path):
     pipeline = FakePipeline(gold_dir, {})
     themed = pipeline.extract
 
-    def extract(path: Path, *, use_llm: bool | None = None) -> Extraction:
-        extraction = themed(path, use_llm=use_llm)
+    def extract(path: Path) -> Extraction:
+        extraction = themed(path)
         extraction.themes = {"problems": [["队伍与培训"]], "remedies": [["平台与政务新媒体"]]}
         return extraction
 
-    report = evaluate(gold_dir, perturb=0, stages=Stages(extract=extract, validate=validate_section3))
+    report = evaluate(gold_dir, Stages(extract=extract, validate=validate_section3), perturb=0)
     by_name = {case.name: case for case in report.cases}
     assert by_name["sub/b.txt"].themes is None  # THEMES.tsv of its folder does not name it
     themes = report.summary.themes

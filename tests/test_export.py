@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from gxllm.cli import app
 from gxllm.pipeline import extract, read_normalized
 from gxllm.record import Record
+from gxllm.settings import Settings
 from gxllm.store import (
-    Document,
+    StoredDocument,
     add_user,
     correct,
     decide,
@@ -42,14 +43,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Reco
     with sessions.begin() as session:
         reviewer = add_user(session, "alice", "hash")
         for path in SEED_PATHS:
-            extraction = extract(path, use_llm=False)
-            text = read_normalized(path).text
+            extraction = extract(path, settings=Settings())
+            text = read_normalized(path, Settings()).text
             if path in (MISREAD, LEFT_OPEN):
                 extraction.record.set_cell("section3.new.total", extraction.record.cell("section3.new.total") + 1)
                 extraction.flags = validate(extraction.record, evidence=extraction.evidence, source_text=text)
             store_extraction(session, extraction, path=str(path), text=text)
     with sessions.begin() as session:
-        document = find_document(session, extract(MISREAD).source.sha256)
+        document = find_document(session, extract(MISREAD, settings=Settings()).source.sha256)
         flags = open_flags(session, document)
         grounding = next(f for f in flags if f.rule == "GROUNDING")
         other = next(f for f in flags if f.rule != "GROUNDING")
@@ -59,7 +60,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Reco
                 fingerprint=grounding.fingerprint, reason="原文为68")
     with sessions() as session:
         records = {
-            d.sha256: Record.model_validate(d.current_version.record) for d in session.query(Document).all()
+            d.sha256: Record.model_validate(d.current_version.record) for d in session.query(StoredDocument).all()
         }
     return url, records
 
@@ -93,7 +94,7 @@ def test_jsonl_holds_each_record_with_flags_review_status_and_audit(store, tmp_p
     untouched = [line for line in lines if line is not corrected]
     assert all(flag["status"] == "open" for line in untouched for flag in line["flags"])
     assert {line["review_status"] for line in untouched} <= {"clean", "open"}
-    assert corrected["themes"] == extract(MISREAD, use_llm=False).themes  # kept by the correction
+    assert corrected["themes"] == extract(MISREAD, settings=Settings()).themes  # kept by the correction
     left_open = next(line for line in lines if line["document"]["paths"] == [str(LEFT_OPEN)])
     assert left_open["review_status"] == "open" and left_open["audit"] == []
     assert any(flag["rule"] == "GROUNDING" and flag["cells"] == ["section3.new.total"] for flag in left_open["flags"])
@@ -113,7 +114,7 @@ def test_csv_has_one_row_per_cell_with_the_record_values_and_flag_ids(store, tmp
     left_open = frame[frame.path == str(LEFT_OPEN)].set_index(["section", "row", "column"])
     ids = left_open.loc[("section3", "new", "total"), "flag_ids"].split()
     with open_store(url)() as session:
-        document = session.query(Document).filter_by(sha256=left_open.document.iloc[0]).one()
+        document = session.query(StoredDocument).filter_by(sha256=left_open.document.iloc[0]).one()
         flags = open_flags(session, document)
     assert "GROUNDING" in {f.rule for f in flags if "section3.new.total" in f.cells}
     assert ids == [f.fingerprint for f in flags if "section3.new.total" in f.cells]
@@ -162,9 +163,9 @@ def test_narrative_csv_has_one_row_per_item_with_its_themes_and_flags(tmp_path: 
     extractions = {}
     for name in ("sanming-gov-2022", "sanming-gov-2023"):
         path = real / f"{name}.txt"
-        extractions[name] = extraction = extract(path, use_llm=False)
+        extractions[name] = extraction = extract(path, settings=Settings())
         with sessions.begin() as session:
-            store_extraction(session, extraction, path=str(path), text=read_normalized(path).text)
+            store_extraction(session, extraction, path=str(path), text=read_normalized(path, Settings()).text)
     out = tmp_path / "items.csv"
     result = CliRunner().invoke(app, ["export", "--db", url, "--format", "narrative", "--out", str(out)])
     assert result.exit_code == 0 and "2 records written" in result.stderr
@@ -180,7 +181,7 @@ def test_narrative_csv_has_one_row_per_item_with_its_themes_and_flags(tmp_path: 
     assert list(zip(frame.year, frame.list, frame["index"], frame["item"], frame.themes, strict=True)) == expected
     assert all(row.main_theme == row.themes.split(";")[0] for row in frame.itertuples())
     with open_store(url)() as session:
-        document = session.query(Document).filter_by(year=2023).one()
+        document = session.query(StoredDocument).filter_by(year=2023).one()
         [flag] = [f for f in open_flags(session, document) if f.rule == "REMEDY_NOT_EFFECTIVE"]
     named = frame[frame.flag_ids != ""]
     assert list(zip(named.year, named.list, named["index"], named.flag_ids, strict=True)) == [(2023, "problems", 2, flag.fingerprint)]

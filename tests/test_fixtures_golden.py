@@ -7,6 +7,7 @@ import pytest
 
 from gxllm.evaluate.gold import load_gold_dir
 from gxllm.pipeline import extract
+from gxllm.settings import Settings
 from tests.conftest import FIXTURES
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -26,7 +27,7 @@ def test_fixtures_cover_every_layout_folder():
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_fixture_equals_gold(case):
-    got = extract(case.source, use_llm=False)
+    got = extract(case.source, settings=Settings())
     record = got.record
     assert (record.agency, record.year, record.template) == (case.gold.agency, case.gold.year, case.gold.template)
     wrong = {

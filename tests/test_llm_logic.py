@@ -52,7 +52,7 @@ def _client(*answers: str | Exception, cache: AnswerCache | None = None, model_i
 def _segmented(source: str):
     settings = Settings()
     if source.endswith(".txt"):
-        return segment(normalize(read_document(load_source(SEEDS / source), settings), settings))
+        return segment(normalize(read_document(load_source(SEEDS / source, settings), settings), settings))
     document = Document(path="inline.txt", sha256="0" * 64, kind="text", lines=[Line(text=t) for t in source.split("\n")])
     return segment(normalize(document, settings))
 
@@ -298,7 +298,7 @@ def _open_report():
     "0 1 0 1 0", which seven tables allow."""
     settings = Settings()
     path = SEEDS.parent / "real" / "putian-slj-2024.txt"
-    return segment(normalize(read_document(load_source(path), settings), settings))
+    return segment(normalize(read_document(load_source(path, settings), settings), settings))
 
 
 def test_the_model_chooses_among_the_readings_the_sums_leave_open_and_never_writes_a_number():

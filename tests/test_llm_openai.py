@@ -9,7 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gxllm.llm.client import LlmClient, open_client
+from gxllm.llm import open_client
+from gxllm.llm.client import LlmClient
 from gxllm.llm.errors import AnswerTimeout, RuntimeUnavailable
 from gxllm.llm.prompts import load_prompt
 from gxllm.llm.runtimes.openai_compat import OpenAICompatRuntime

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from gxllm.evaluate import evaluate
+from gxllm.evaluate import Stages, evaluate
 from gxllm.evaluate.metrics import score_items
 from gxllm.pipeline import extract
 from gxllm.record import Extraction
+from gxllm.settings import Settings
 from tests.conftest import FIXTURES
 
 REAL = FIXTURES / "real"
@@ -23,7 +24,7 @@ CASES = sorted(
 
 @cache
 def extracted(source: Path) -> Extraction:
-    return extract(source, use_llm=False)
+    return extract(source, settings=Settings())
 
 
 def gold(source: Path) -> dict:
@@ -55,7 +56,7 @@ def test_every_item_is_a_span_of_the_source(source):
 
 
 def test_the_narrative_bars_of_issue_13_hold_with_no_model():
-    summary = evaluate(REAL, use_llm=False, perturb=0).summary
+    summary = evaluate(REAL, Stages.pipeline(Settings()), use_llm=False, perturb=0).summary
     assert summary.problems.f1 >= 0.9 and summary.remedies.f1 >= 0.9
     assert summary.fields["fee.charged"].share == 1.0
     assert summary.themes.items == 96 and summary.themes.accuracy >= 0.9, summary.themes

@@ -10,6 +10,7 @@ import pytest
 from gxllm.narrative import extract_narrative
 from gxllm.narrative.taxonomy import OTHER, THEME_NAMES, THEMES
 from gxllm.narrative.themes import NO_THEME_NOTE, themes_named
+from gxllm.settings import Settings
 from tests.report_text import segmented
 from tests.test_narrative_lists import report
 
@@ -74,7 +75,7 @@ def test_the_extraction_output_has_themes_beside_the_record_keys(tmp_path):
 
     path = tmp_path / "report.txt"
     path.write_text(report("一是政策解读形式单一。\n下一步，我局将加强业务培训。"), encoding="utf-8")
-    output = extract(path, use_llm=False).to_output()
+    output = extract(path, settings=Settings()).to_output()
     assert output["themes"] == {"problems": [["政策解读", "主动公开深度与广度"]], "remedies": [["队伍与培训"]]}
     assert list(output)[: list(output).index("themes")] == [
         "agency", "year", "template", "section2", "section3", "section4", "problems", "remedies", "fee"

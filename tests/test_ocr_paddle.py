@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from gxllm.errors import UnsupportedInput
+from gxllm.errors import ConfigError
 from gxllm.fixturegen.grid import grid
 from gxllm.fixturegen.pdf import LAYOUTS, table_pdf
 from gxllm.fixturegen.records import random_record
@@ -49,7 +49,7 @@ def page() -> Image.Image:
 
 def _value_rows(path: Path, settings: Settings) -> list[list[str]]:
     labels = {row[0] for row in EXPECTED}
-    rows = [line.text.split("\t") for line in read_image(load_source(path), settings).lines]
+    rows = [line.text.split("\t") for line in read_image(load_source(path, settings), settings).lines]
     return [row for row in rows if row[0] in labels]
 
 
@@ -114,5 +114,5 @@ def test_folder_paddlex_cannot_run_is_refused_in_one_line(tmp_path: Path) -> Non
     write_paddle_models(tmp_path)
     config = tmp_path / "rec" / "inference.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("PP-OCRv6_small_rec", "PP-OCRv9_unknown_rec", 1), encoding="utf-8")
-    with pytest.raises(UnsupportedInput, match=rf"^GXLLM_OCR_MODEL_DIR: PaddleOCR cannot load {tmp_path / 'rec'}: [^\n]+$"):
+    with pytest.raises(ConfigError, match=rf"^GXLLM_OCR_MODEL_DIR: PaddleOCR cannot load {tmp_path / 'rec'}: [^\n]+$"):
         PaddleOcrEngine(tmp_path)

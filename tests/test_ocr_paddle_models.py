@@ -13,11 +13,11 @@ import yaml
 from typer.testing import CliRunner
 
 from gxllm.cli import app
-from gxllm.errors import UnsupportedInput
+from gxllm.errors import ConfigError
 from gxllm.ocr import get_engine
 from gxllm.ocr.paddle import PaddleOcrEngine, model_folders
 from gxllm.ocr.paddle_models import YAML_LOADER, write_paddle_models
-from gxllm.settings import Settings
+from gxllm.settings import Settings, get_settings
 
 WHEEL_MODELS = Path(rapidocr.__file__).parent / "models"
 
@@ -90,36 +90,37 @@ def test_command_refuses_a_file_in_one_line_and_leaves_it_as_it_was(tmp_path: Pa
 
 
 def test_engine_without_model_dir_names_the_setting() -> None:
-    with pytest.raises(UnsupportedInput, match=r"set GXLLM_OCR_MODEL_DIR \(write them with `gxllm ocr paddle-models DIR`\)"):
+    with pytest.raises(ConfigError, match=r"set GXLLM_OCR_MODEL_DIR \(write them with `gxllm ocr paddle-models DIR`\)"):
         get_engine(Settings(ocr_engine="paddleocr", ocr_model_dir=None))
 
 
 def test_incomplete_folders_are_named(tmp_path: Path) -> None:
     write_paddle_models(tmp_path / "models")
     (tmp_path / "models" / "textline_ori" / "inference.yml").unlink()
-    with pytest.raises(UnsupportedInput, match=rf"GXLLM_OCR_MODEL_DIR={tmp_path / 'models'}: textline_ori/inference.yml is missing"):
+    with pytest.raises(ConfigError, match=rf"GXLLM_OCR_MODEL_DIR={tmp_path / 'models'}: textline_ori/inference.yml is missing"):
         model_folders(tmp_path / "models")
     (tmp_path / "models" / "rec" / "inference.onnx").unlink()
-    with pytest.raises(UnsupportedInput, match="rec/inference.onnx is missing"):
+    with pytest.raises(ConfigError, match="rec/inference.onnx is missing"):
         model_folders(tmp_path / "models")
-    with pytest.raises(UnsupportedInput, match="det/inference.onnx is missing"):
+    with pytest.raises(ConfigError, match="det/inference.onnx is missing"):
         model_folders(tmp_path / "empty")
 
 
 def test_config_without_model_name_is_refused(tmp_path: Path) -> None:
     write_paddle_models(tmp_path)
     (tmp_path / "det" / "inference.yml").write_text("PreProcess: {}\n", encoding="utf-8")
-    with pytest.raises(UnsupportedInput, match=r"det/inference.yml names no model \(Global.model_name\)"):
+    with pytest.raises(ConfigError, match=r"det/inference.yml names no model \(Global.model_name\)"):
         model_folders(tmp_path)
 
 
 def test_engine_without_paddleocr_says_what_to_install(models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # None in sys.modules makes the import fail as if the package were absent.
     monkeypatch.setitem(sys.modules, "paddleocr", None)
-    with pytest.raises(UnsupportedInput, match=r"^GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package .*: pip install 'gxllm\[paddleocr\]'$"):
+    with pytest.raises(ConfigError, match=r"^GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package .*: pip install 'gxllm\[paddleocr\]'$"):
         PaddleOcrEngine(models)
 
 
-def test_unknown_engine_lists_both() -> None:
-    with pytest.raises(UnsupportedInput, match="use rapidocr or paddleocr"):
-        get_engine(Settings(ocr_engine="tesseract"))
+def test_unknown_engine_lists_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GXLLM_OCR_ENGINE", "tesseract")
+    with pytest.raises(ConfigError, match=r"^GXLLM_OCR_ENGINE='tesseract': Input should be 'rapidocr' or 'paddleocr'$"):
+        get_settings()

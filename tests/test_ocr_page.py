@@ -33,7 +33,7 @@ def page() -> Image.Image:
 
 
 def _value_rows(path: Path) -> list[list[str]]:
-    document = read_image(load_source(path), Settings())
+    document = read_image(load_source(path, Settings()), Settings())
     labels = {row[0] for row in EXPECTED}
     return [line.text.split("\t") for line in document.lines if line.text.split("\t")[0] in labels]
 
@@ -54,7 +54,7 @@ def test_clean_png_reads_every_cell(page: Image.Image, tmp_path: Path) -> None:
 
 def test_degraded_jpeg_reads_every_cell(page: Image.Image, tmp_path: Path) -> None:
     path = _save([degrade(page, STYLES["scan-degraded"], random.Random(2))], tmp_path / "faded.jpg", quality=60)
-    document = read_image(load_source(path), Settings())
+    document = read_image(load_source(path, Settings()), Settings())
     rows = [line for line in document.lines if line.text.split("\t")[0] in {row[0] for row in EXPECTED}]
     assert [line.text.split("\t") for line in rows] == EXPECTED
     assert all(line.cell_confidences and len(line.cell_confidences) == len(line.cell_boxes or []) for line in rows)
@@ -65,7 +65,7 @@ def test_turned_pages_of_a_tiff_are_put_upright(page: Image.Image, tmp_path: Pat
     upside_down = ScanStyle("upside-down", 1.0, 0.1, 0.0, 4.0, 70, quarter_turns=(2,))
     pages = [degrade(page, sideways, random.Random(3)), degrade(page, upside_down, random.Random(4))]
     path = _save(pages, tmp_path / "turned.tif", compression="tiff_deflate")
-    document = read_image(load_source(path), Settings())
+    document = read_image(load_source(path, Settings()), Settings())
     assert document.pages == 2
     labels = {row[0] for row in EXPECTED}
     for number in (1, 2):
@@ -90,32 +90,25 @@ def test_corrupt_image(tmp_path: Path) -> None:
     path = tmp_path / "broken.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     with pytest.raises(UnreadableInput):
-        read_image(load_source(path), Settings())
+        read_image(load_source(path, Settings()), Settings())
 
 
 def test_other_image_formats_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "scan.png"
     Image.new("L", (20, 20), 255).save(path, "GIF")
     with pytest.raises(UnsupportedInput, match="GIF images are not read"):
-        read_image(load_source(path), Settings())
+        read_image(load_source(path, Settings()), Settings())
 
 
 def test_pixel_limit_is_checked_before_decoding(tmp_path: Path) -> None:
     path = tmp_path / "big.png"
     Image.new("1", (400, 300), 1).save(path)
     with pytest.raises(UnsupportedInput, match="400×300 pixels, over the limit of 100000"):
-        read_image(load_source(path), Settings(max_page_pixels=100_000))
+        read_image(load_source(path, Settings()), Settings(max_page_pixels=100_000))
 
 
 def test_page_limit(tmp_path: Path) -> None:
     frames = [Image.new("L", (50, 50), 255) for _ in range(3)]
     path = _save(frames, tmp_path / "many.tif")
     with pytest.raises(UnsupportedInput, match="3 pages, over the limit of 2"):
-        read_image(load_source(path), Settings(max_pages=2))
-
-
-def test_unknown_engine_is_named() -> None:
-    from gxllm.ocr import get_engine
-
-    with pytest.raises(UnsupportedInput, match="unknown OCR engine 'tesseract'"):
-        get_engine(Settings(ocr_engine="tesseract"))
+        read_image(load_source(path, Settings()), Settings(max_pages=2))

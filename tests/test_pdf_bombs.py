@@ -294,4 +294,4 @@ def test_a_real_pdf_is_read_through_the_guard(tmp_path: Path) -> None:
     path = tmp_path / "bomb.pdf"
     path.write_bytes(bomb("nested-filters", tmp_path))
     with pytest.raises(UnsupportedInput, match="GXLLM_MAX_INFLATED_BYTES"):
-        read_document(load_source(path), Settings(max_inflated_bytes=MIB))
+        read_document(load_source(path, Settings()), Settings(max_inflated_bytes=MIB))

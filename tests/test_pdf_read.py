@@ -33,7 +33,7 @@ def test_fixture_set_is_there() -> None:
 @pytest.mark.parametrize("path", PDF_CASES, ids=lambda p: p.stem)
 def test_born_digital_pdf_gives_every_cell(path: Path) -> None:
     gold = _gold(path)
-    extraction = extract(path, settings=Settings(), use_llm=False)
+    extraction = extract(path, settings=Settings())
     wrong = [p for p in gold.spec.cell_paths() if extraction.record.cell(p) != gold.cell(p)]
     assert wrong == []
     evidence = extraction.evidence["section3.new.total"]
@@ -42,7 +42,7 @@ def test_born_digital_pdf_gives_every_cell(path: Path) -> None:
 
 def test_section3_rows_come_out_as_tab_separated_cells_with_boxes() -> None:
     path = FIXTURES / "lianyun-gov-2024.grid.pdf"
-    document = read_pdf(load_source(path), Settings())
+    document = read_pdf(load_source(path, Settings()), Settings())
     gold = _gold(path)
     assert document.kind == "pdf" and document.pages == 5
     new_row = next(line for line in document.lines if line.text.startswith("一、本年新收"))
@@ -67,14 +67,14 @@ def _pdf(tmp_path: Path, name: str, pages: int = 1, encrypt: StandardEncryption 
 def test_encrypted_pdf_needs_a_password(tmp_path: Path) -> None:
     path = _pdf(tmp_path, "locked.pdf", encrypt=StandardEncryption("secret", canPrint=0))
     with pytest.raises(UnreadableInput, match="encrypted and needs a password"):
-        read_pdf(load_source(path), Settings())
+        read_pdf(load_source(path, Settings()), Settings())
 
 
 def test_corrupt_pdf(tmp_path: Path) -> None:
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
     with pytest.raises(UnreadableInput, match="not a readable PDF"):
-        read_document(load_source(path))
+        read_document(load_source(path, Settings()), Settings())
 
 
 def test_zero_page_pdf(tmp_path: Path) -> None:
@@ -82,13 +82,13 @@ def test_zero_page_pdf(tmp_path: Path) -> None:
     with path.open("wb") as out:
         pdfium.PdfDocument.new().save(out)
     with pytest.raises(UnreadableInput, match="no pages"):
-        read_pdf(load_source(path), Settings())
+        read_pdf(load_source(path, Settings()), Settings())
 
 
 def test_too_many_pages(tmp_path: Path) -> None:
     path = _pdf(tmp_path, "long.pdf", pages=3)
     with pytest.raises(UnsupportedInput, match="3 pages, over the limit of 2"):
-        read_pdf(load_source(path), Settings(max_pages=2))
+        read_pdf(load_source(path, Settings()), Settings(max_pages=2))
 
 
 def test_huge_page_without_text_is_refused_before_rendering(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_huge_page_without_text_is_refused_before_rendering(tmp_path: Path) -> N
     page.showPage()
     page.save()
     with pytest.raises(UnsupportedInput, match="GXLLM_MAX_PAGE_PIXELS"):
-        read_pdf(load_source(path), Settings())
+        read_pdf(load_source(path, Settings()), Settings())
 
 
 def test_blank_pdf_has_no_text(tmp_path: Path) -> None:
@@ -107,12 +107,12 @@ def test_blank_pdf_has_no_text(tmp_path: Path) -> None:
     page.showPage()
     page.save()
     with pytest.raises(EmptyInput, match="no text"):
-        read_pdf(load_source(path), Settings())
+        read_pdf(load_source(path, Settings()), Settings())
 
 
 def test_errors_are_one_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"not a pdf at all\n\n\nreally")
     with pytest.raises(GxllmError) as caught:
-        read_pdf(load_source(path), Settings())
+        read_pdf(load_source(path, Settings()), Settings())
     assert "\n" not in str(caught.value)

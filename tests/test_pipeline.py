@@ -29,18 +29,17 @@ def ambiguous_report(tmp_path):
 
 
 def test_without_a_model_the_ambiguous_cells_stay_null(ambiguous_report):
-    extraction = pipeline.extract(ambiguous_report, use_llm=False)
+    extraction = pipeline.extract(ambiguous_report, settings=Settings())
     assert extraction.record.cell("section4.review.upheld") is None
     assert set(extraction.timings) == {"read", "tables", "narrative", "llm", "validate"}
     assert extraction.text is not None and "112" in extraction.text
 
 
-def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_marked(ambiguous_report, monkeypatch):
+def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_marked(ambiguous_report):
     # 行政复议 "112 0 0 13": 1 + 12 and 11 + 2 both make 13; the model picks a reading.
     runtime = ScriptedRuntime('{"choices": {"1": "A"}}', AnswerTimeout("too slow"))  # the narrative's one question
     llm = LlmClient(runtime, cache=None, max_retries=0)
-    monkeypatch.setattr(pipeline, "language_model", lambda settings: llm)
-    extraction = pipeline.extract(ambiguous_report, settings=Settings(llm_table_choices=True))
+    extraction = pipeline.extract(ambiguous_report, settings=Settings(llm_table_choices=True), llm=llm)
     record, evidence = extraction.record, extraction.evidence
     assert (record.cell("section4.review.upheld"), record.cell("section4.review.corrected")) == (1, 12)
     upheld = evidence["section4.review.upheld"]
@@ -53,22 +52,10 @@ def test_the_model_chooses_among_the_readings_the_sums_leave_and_its_cells_are_m
     assert not [f for f in extraction.flags if f.rule == "GROUNDING"]
 
 
-def test_use_llm_false_never_loads_the_model(ambiguous_report, monkeypatch):
-    def refuse(settings):
-        raise AssertionError("the model was asked for")
-
-    monkeypatch.setattr(pipeline, "language_model", refuse)
-    assert pipeline.extract(ambiguous_report, use_llm=False).record.cell("section4.review.total") == 13
-
-
-def test_no_runtime_configured_means_no_model():
-    assert pipeline.language_model(Settings(llm_runtime="none")) is None
-
-
-def test_by_default_the_model_leaves_the_readings_the_sums_leave_open(ambiguous_report, monkeypatch):
+def test_by_default_the_model_leaves_the_readings_the_sums_leave_open(ambiguous_report):
     # The 1.5B model chose worse than null on fixtures/real: choices are asked for only when configured.
     runtime = ScriptedRuntime(AnswerTimeout("too slow"))  # the narrative's one question
-    monkeypatch.setattr(pipeline, "language_model", lambda settings: LlmClient(runtime, cache=None, max_retries=0))
-    extraction = pipeline.extract(ambiguous_report, settings=Settings())
+    llm = LlmClient(runtime, cache=None, max_retries=0)
+    extraction = pipeline.extract(ambiguous_report, settings=Settings(), llm=llm)
     assert extraction.record.cell("section4.review.upheld") is None
     assert all("行政复议·结果维持" not in message[-1]["content"] for message in runtime.seen)

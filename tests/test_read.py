@@ -10,6 +10,7 @@ from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
 from gxllm.normalize import normalize, normalize_line
 from gxllm.read import Source, load_source, read_document
 from gxllm.read.html import html_to_lines
+from gxllm.settings import Settings
 from tests.conftest import SEEDS
 
 SAMPLE = "连云区人民政府2024年政府信息公开工作年度报告\n一、本年新收政府信息公开申请数量 65 3 0 0 0 0 68\n"
@@ -31,13 +32,13 @@ SAMPLE = "连云区人民政府2024年政府信息公开工作年度报告\n一�
 def test_encodings_are_detected(tmp_path, encoded, encoding):
     path = tmp_path / "report.txt"
     path.write_bytes(encoded)
-    document = read_document(load_source(path))
+    document = read_document(load_source(path, Settings()), Settings())
     assert document.encoding == encoding
     assert document.text.rstrip("\n") == SAMPLE.rstrip("\n")
 
 
 def test_seed_reads_as_utf8():
-    document = read_document(load_source(SEEDS / "lianyun-gov-2024.txt"))
+    document = read_document(load_source(SEEDS / "lianyun-gov-2024.txt", Settings()), Settings())
     assert document.kind == "text" and document.encoding == "utf-8"
     assert len(document.sha256) == 64
 
@@ -59,7 +60,7 @@ def test_html_table_rows_and_cells_kept_scripts_dropped(tmp_path):
 def test_html_file_with_gbk_meta(tmp_path):
     path = tmp_path / "page.htm"
     path.write_bytes("<html><body><p>某局政府信息公开工作年度报告</p></body></html>".encode("gbk"))
-    document = read_document(load_source(path))
+    document = read_document(load_source(path, Settings()), Settings())
     assert document.kind == "html"
     assert document.text == "某局政府信息公开工作年度报告"
 
@@ -67,7 +68,7 @@ def test_html_file_with_gbk_meta(tmp_path):
 def test_flattened_html_reads_as_lines(tmp_path):
     path = tmp_path / "flat.html"
     path.write_text("<div>规章<br>0<br>0<br>0</div><p>行政许可</p><p>18858</p>", encoding="utf-8")
-    assert read_document(load_source(path)).text.split("\n") == ["规章", "0", "0", "0", "行政许可", "18858"]
+    assert read_document(load_source(path, Settings()), Settings()).text.split("\n") == ["规章", "0", "0", "0", "行政许可", "18858"]
 
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
@@ -92,39 +93,39 @@ def test_bad_input_is_refused_with_a_reason(tmp_path, name, content, error, reas
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(error, match=reason):
-        read_document(load_source(path))
+        read_document(load_source(path, Settings()), Settings())
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(UnreadableInput, match="no such file"):
-        read_document(load_source(tmp_path / "absent.txt"))
+        read_document(load_source(tmp_path / "absent.txt", Settings()), Settings())
 
 
 def test_bytes_and_a_name_read_as_their_file_does():
     path = SEEDS / "lianyun-gov-2024.txt"
-    from_file = read_document(load_source(path))
-    from_bytes = read_document(Source("uploads/report.TXT", path.read_bytes()))
+    from_file = read_document(load_source(path, Settings()), Settings())
+    from_bytes = read_document(Source("uploads/report.TXT", path.read_bytes()), Settings())
     assert (from_file.path, from_bytes.path) == (str(path), "uploads/report.TXT")
     assert from_bytes.model_dump(exclude={"path"}) == from_file.model_dump(exclude={"path"})
     with pytest.raises(UnsupportedInput, match="unsupported file type .docx"):
-        read_document(Source("report.docx", path.read_bytes()))
+        read_document(Source("report.docx", path.read_bytes()), Settings())
     with pytest.raises(EmptyInput, match="the file is empty"):
-        read_document(Source("report.txt", b""))
+        read_document(Source("report.txt", b""), Settings())
 
 
 def test_normalisation_full_width_traditional_and_invisible():
-    assert normalize_line("總計：１８，８５８\u200b") == "总计:18,858"
-    assert normalize_line("政府資訊公開工作年度報告") == "政府资讯公开工作年度报告"
-    assert normalize_line("结果\u3000维持") == "结果 维持"
+    assert normalize_line("總計：１８，８５８\u200b", Settings()) == "总计:18,858"
+    assert normalize_line("政府資訊公開工作年度報告", Settings()) == "政府资讯公开工作年度报告"
+    assert normalize_line("结果\u3000维持", Settings()) == "结果 维持"
 
 
 def test_normalised_text_keeps_lines_and_offsets():
-    document = read_document(load_source(SEEDS / "yindu-kjj-2024.txt"))
-    normalized = normalize(document)
+    document = read_document(load_source(SEEDS / "yindu-kjj-2024.txt", Settings()), Settings())
+    normalized = normalize(document, Settings())
     assert len(normalized.line_starts) == len(document.lines)
     for index in (0, 10, len(document.lines) - 1):
         start = normalized.line_starts[index]
-        assert normalized.text[start:].split("\n", 1)[0] == normalize_line(document.lines[index].text)
+        assert normalized.text[start:].split("\n", 1)[0] == normalize_line(document.lines[index].text, Settings())
 
 
 def test_markdown_markup_comes_off_and_its_tables_stay_readable():

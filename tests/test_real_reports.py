@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from gxllm.evaluate import evaluate
+from gxllm.evaluate import Stages, evaluate
 from gxllm.read.text import decode_bytes
 from gxllm.record import Record
+from gxllm.settings import Settings
 from gxllm.template import TEMPLATES
 from gxllm.validate.arithmetic import equations
 from tests.conftest import FIXTURES
@@ -179,7 +180,7 @@ def test_every_narrative_item_has_its_gold_themes() -> None:
 
 def test_gxllm_reads_the_real_reports_to_the_bar() -> None:
     """Issue 12: ≥ 98 % of cells with no model, and every wrong value flagged."""
-    report = evaluate(REAL, use_llm=False, perturb=0)
+    report = evaluate(REAL, Stages.pipeline(Settings()), use_llm=False, perturb=0)
     summary = report.summary
     assert summary.crashed == 0
     assert summary.cells.share >= 0.98, summary.cells
@@ -196,6 +197,6 @@ def test_reports_printed_in_full_read_with_their_repeats_deleted_give_no_wrong_v
         kept = [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
         (tmp_path / _source(gold).name).write_text("\n".join(kept), encoding="utf-8")
         (tmp_path / gold.name).write_bytes(gold.read_bytes())
-    report = evaluate(tmp_path, use_llm=False, perturb=0)
+    report = evaluate(tmp_path, Stages.pipeline(Settings()), use_llm=False, perturb=0)
     assert [(w.case, w.path) for w in report.wrong_cells if w.predicted is not None] == []
     assert report.summary.cells.share >= 0.95, report.summary.cells

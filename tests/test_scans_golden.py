@@ -33,7 +33,7 @@ def test_the_scans_cover_every_table_layout_clean_and_degraded() -> None:
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_scan_reads_its_cells_and_flags_every_cell_it_gets_wrong(path: Path) -> None:
     gold = _gold(path)
-    extraction = extract(path, settings=Settings(), use_llm=False)
+    extraction = extract(path, settings=Settings())
     paths = gold.spec.cell_paths()
     wrong = [p for p in paths if extraction.record.cell(p) != gold.cell(p)]
     flagged = {cell for flag in extraction.flags for cell in flag.cells}

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from gxllm.store import Document, open_store
+from gxllm.store import StoredDocument, open_store
 from tests.generated_reports import generate_reports
 from tests.live_server import live_server
 from tests.service_reports import PASSWORD, ReviewStore, fill_store
@@ -122,7 +122,7 @@ def _batch(store_url: str, folder: Path) -> subprocess.Popen[str]:
 def _documents(store_url: str) -> int:
     sessions = open_store(store_url)
     with sessions() as session:
-        count = session.scalar(select(func.count()).select_from(Document).where(Document.current_version_id.is_not(None)))
+        count = session.scalar(select(func.count()).select_from(StoredDocument).where(StoredDocument.current_version_id.is_not(None)))
     sessions.kw["bind"].dispose()
     return count or 0
 

@@ -21,7 +21,7 @@ from gxllm.service.app import create_app
 from gxllm.service.dashboard import Dashboard, group_of, load_dashboard
 from gxllm.service.queue import QueueFilters, load_queue
 from gxllm.store import (
-    Document,
+    StoredDocument,
     add_user,
     decide,
     find_document,
@@ -106,7 +106,7 @@ def test_the_figures_are_the_sums_of_the_current_records(filled: tuple[object, l
     sessions, records = filled
     with sessions() as session:
         dashboard = load_dashboard(session, agency=None, year=None, template=None, queue_url=QUEUE)
-        documents = {document.id: document for document in session.query(Document)}
+        documents = {document.id: document for document in session.query(StoredDocument)}
         open_by_document = {i: open_flags(session, document) for i, document in documents.items()}
     assert dashboard.records == len(records) and dashboard.years == [2019, 2020, 2021, 2022]
 

@@ -3,6 +3,7 @@ left running after their server died, never failing on an identical upload, thei
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import signal
@@ -17,12 +18,12 @@ import httpx
 import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from gxllm.batch.inputs import Task
-from gxllm.batch.work import process
+from gxllm.batch.work import Worker
 from gxllm.service.app import create_app
 from gxllm.settings import Settings
-from gxllm.store import open_store, start_run, writing
+from gxllm.store import Failure, StoredDocument, Task, open_store, start_run, writing
 from tests.live_server import live_server
 from tests.service_reports import SEEDS, ReviewStore
 
@@ -87,7 +88,7 @@ def test_an_unexpected_error_is_one_line_for_the_user_and_a_traceback_in_the_log
 
     monkeypatch.setattr("gxllm.batch.work.extract", broken)
     with caplog.at_level(logging.ERROR, logger="gxllm.batch.work"):
-        outcome = process(Task(path=str(REPORT), sha256="0" * 64, size_bytes=1))
+        outcome = Worker(Settings()).process(Task(path=str(REPORT), sha256="0" * 64, size_bytes=1))
     assert (outcome.error_type, outcome.message) == ("RuntimeError", "maximum recursion depth exceeded")
     assert "Traceback" in caplog.text and "broken" in caplog.text
 
@@ -116,6 +117,23 @@ def test_a_job_of_a_killed_server_is_shown_interrupted_then_taken_up_again(revie
     assert state["state"] == "failed"
     assert state["error"] == "no text on any of the 8 pages, by text layer or OCR"
 
+
+def test_a_job_on_an_app_set_up_wrong_fails_with_the_reason_and_fails_no_document(
+    review_store: ReviewStore, tmp_path: Path
+) -> None:
+    # The app's settings, not the workers' environment: they name a model that is not there.
+    settings = Settings(llm_runtime="llamacpp", llm_model="qwen-7b")
+    report = tmp_path / "report.txt"
+    report.write_bytes(REPORT.read_bytes() + b"\n")  # content the store does not hold yet
+    with _client(review_store, tmp_path, settings) as client:
+        job = _upload(client, report).json()
+        assert client.app.state.jobs.wait_idle(timeout=60)
+        job = client.get(f"/api/jobs/{job['id']}").json()
+    assert job["state"] == "failed" and job["error"].startswith("no model named 'qwen-7b': use one of")
+    with open_store(review_store.url)() as session:
+        assert session.scalar(select(StoredDocument).where(StoredDocument.sha256 == hashlib.sha256(report.read_bytes()).hexdigest())) is None
+        failure = session.scalar(select(Failure).where(Failure.run_id == job["id"]))
+        assert (failure.error_type, failure.document_id) == ("ConfigError", None)
 
 
 def test_a_job_whose_upload_went_away_fails_with_the_reason_not_the_server_path(review_store: ReviewStore, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from gxllm.pipeline import extract, read_normalized
 from gxllm.service.app import create_app
 from gxllm.service.pages import RENDER_SCALE, render_page
 from gxllm.service.throttle import LoginThrottle
+from gxllm.settings import Settings
 from gxllm.store import open_store, store_extraction
 from gxllm.validate import validate
 from tests.conftest import FIXTURES
@@ -224,8 +225,8 @@ def test_logging_out_ends_the_session(alice: TestClient) -> None:
 
 def test_a_pdf_record_shows_its_page_with_the_flagged_box(alice: TestClient, review_store: ReviewStore) -> None:
     pdf = FIXTURES / "pdf" / "lianyun-gov-2024.grid.pdf"
-    extraction = extract(pdf, use_llm=False)
-    text = read_normalized(pdf).text
+    extraction = extract(pdf, settings=Settings())
+    text = read_normalized(pdf, Settings()).text
     record = extraction.record.model_copy(deep=True)
     record.set_cell("section3.new.total", 69)  # the page prints 68
     flags = validate(record, evidence=extraction.evidence, source_text=text)

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from gxllm.pipeline import extract
 from gxllm.record import Extraction
+from gxllm.settings import Settings
 from gxllm.store import (
     BadCorrection,
-    Document,
     Failure,
     RecordVersion,
     ReviewDecision,
     StaleRecord,
+    StoredDocument,
     add_user,
     correct,
     decide,
@@ -46,7 +47,7 @@ SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seeds" / "lianyun-
 
 @pytest.fixture(scope="module")
 def seed_extraction() -> Extraction:
-    return extract(SEED, use_llm=False)
+    return extract(SEED, settings=Settings())
 
 
 def _misread(extraction: Extraction) -> Extraction:
@@ -60,7 +61,7 @@ def _misread(extraction: Extraction) -> Extraction:
 def extract_text() -> str:
     from gxllm.pipeline import read_normalized
 
-    return read_normalized(SEED).text
+    return read_normalized(SEED, Settings()).text
 
 
 def test_migrations_create_the_models_schema_and_nothing_else(store_url: str) -> None:
@@ -157,7 +158,7 @@ def test_an_extraction_is_stored_once_with_its_flags_and_paths(store_url: str, s
 def test_a_second_document_with_the_same_content_breaks_the_unique_constraint(store_url: str) -> None:
     sessions = open_store(store_url)
     with sessions() as session:
-        session.add_all([Document(sha256="a" * 64), Document(sha256="a" * 64)])
+        session.add_all([StoredDocument(sha256="a" * 64), StoredDocument(sha256="a" * 64)])
         with pytest.raises(IntegrityError):
             session.commit()
 
@@ -196,13 +197,13 @@ def _stored_flagged(store_url: str, seed_extraction: Extraction):
 def test_a_correction_is_a_new_version_revalidated_with_its_audit_trail(store_url: str, seed_extraction: Extraction) -> None:
     sessions, document_id, version, alice, _ = _stored_flagged(store_url, seed_extraction)
     with sessions() as session:
-        grounding = next(f for f in open_flags(session, session.get(Document, document_id)) if f.rule == "GROUNDING")
+        grounding = next(f for f in open_flags(session, session.get(StoredDocument, document_id)) if f.rule == "GROUNDING")
         assert grounding.cells == ["section3.new.total"] and grounding.suggestion == 68
     with sessions.begin() as session:
         correct(session, document_id, expected_version=version, cell="section3.new.total", value=68,
                 reviewer=alice, fingerprint=grounding.fingerprint, reason="原文印的是68")
     with sessions() as session:
-        document = session.get(Document, document_id)
+        document = session.get(StoredDocument, document_id)
         assert document.version == version + 1
         current = document.current_version
         assert (current.number, current.kind, current.parent.number) == (2, "correction", 1)
@@ -221,7 +222,7 @@ def test_a_correction_is_a_new_version_revalidated_with_its_audit_trail(store_ur
 def test_dismissed_and_confirmed_flags_close_by_fingerprint(store_url: str, seed_extraction: Extraction) -> None:
     sessions, document_id, version, alice, _ = _stored_flagged(store_url, seed_extraction)
     with sessions() as session:
-        flags = open_flags(session, session.get(Document, document_id))
+        flags = open_flags(session, session.get(StoredDocument, document_id))
     assert len(flags) >= 2
     with sessions.begin() as session, pytest.raises(ValueError, match="reason"):
         decide(session, document_id, expected_version=version, fingerprint=flags[0].fingerprint,
@@ -231,7 +232,7 @@ def test_dismissed_and_confirmed_flags_close_by_fingerprint(store_url: str, seed
             decide(session, document_id, expected_version=version + step, fingerprint=flag.fingerprint,
                    decision="confirmed_source" if step == 0 else "dismissed", reviewer=alice, reason="见原文")
     with sessions() as session:
-        document = session.get(Document, document_id)
+        document = session.get(StoredDocument, document_id)
         states = flag_states(session, document)
         assert [d.decision for _, d in states] == ["confirmed_source"] + ["dismissed"] * (len(flags) - 1)
         assert document.review_status == "reviewed" and document.version == version + len(flags)
@@ -260,7 +261,7 @@ def test_two_reviewers_from_the_same_version_cannot_both_write(store_url: str, s
     assert sorted(outcomes.values()) == ["stale", "written"]
     winner = next(name for name, outcome in outcomes.items() if outcome == "written")
     with sessions() as session:
-        document = session.get(Document, document_id)
+        document = session.get(StoredDocument, document_id)
         assert len(document.versions) == 2 and document.version == version + 1
         assert document.current_version.record["section3"]["new"]["total"] == (68 if winner == "alice" else 70)
         assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
@@ -341,9 +342,9 @@ def test_what_repeats_from_last_year_is_flagged_in_the_store_whichever_year_arri
     sessions = open_store(store_url)
     for path in reports if last_year_first else reports[::-1]:
         with sessions.begin() as session:
-            store_extraction(session, extract(path, use_llm=False), path=str(path), text=read_normalized(path).text)
+            store_extraction(session, extract(path, settings=Settings()), path=str(path), text=read_normalized(path, Settings()).text)
     with sessions() as session:
-        by_year = {d.year: d for d in session.scalars(select(Document))}
+        by_year = {d.year: d for d in session.scalars(select(StoredDocument))}
         repeats = [(f.rule, f.severity, f.cells) for f in by_year[2023].current_version.flags if f.rule != "CROSS_YEAR"]
         assert repeats == [("REMEDY_NOT_EFFECTIVE", "info", ["problems.2"])]
         assert not [f for f in by_year[2022].current_version.flags if f.rule == "REMEDY_NOT_EFFECTIVE"]
@@ -360,7 +361,7 @@ def test_a_correction_must_name_a_real_cell_and_a_value_of_its_type(store_url: s
         with pytest.raises(BadCorrection), sessions.begin() as session:
             correct(session, document_id, expected_version=version, cell=cell, value=value, reviewer=alice)
     with sessions() as session:
-        assert session.get(Document, document_id).version == version  # nothing of the failed tries stayed
+        assert session.get(StoredDocument, document_id).version == version  # nothing of the failed tries stayed
 
 
 def test_a_batch_resumes_on_either_database(store_url: str, tmp_path: Path) -> None:
@@ -370,9 +371,9 @@ def test_a_batch_resumes_on_either_database(store_url: str, tmp_path: Path) -> N
     folder.mkdir()
     for path in sorted(SEED.parent.glob("*.txt"))[:3]:
         (folder / path.name).write_bytes(path.read_bytes())
-    first = run_batch([folder], db_url=store_url, workers=2, show_progress=False)
-    again = run_batch([folder], db_url=store_url, workers=2, show_progress=False)
+    first = run_batch([folder], settings=Settings(), db_url=store_url, workers=2, show_progress=False)
+    again = run_batch([folder], settings=Settings(), db_url=store_url, workers=2, show_progress=False)
     assert (first.extracted, first.failures, again.extracted, again.skipped) == (3, [], 0, 3)
     with open_store(store_url)() as session:
         assert session.scalar(select(func.count()).select_from(RecordVersion)) == 3
-        assert {d.review_status for d in session.scalars(select(Document))} <= {"clean", "open"}
+        assert {d.review_status for d in session.scalars(select(StoredDocument))} <= {"clean", "open"}

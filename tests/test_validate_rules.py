@@ -9,6 +9,7 @@ import pytest
 
 from gxllm.pipeline import read_normalized
 from gxllm.record import Evidence, Fee, Record
+from gxllm.settings import Settings
 from gxllm.validate import validate
 from tests.conftest import SEEDS
 from tests.test_validate_properties import printed_source
@@ -27,7 +28,7 @@ def gold(name: str) -> Record:
 
 @cache
 def source(name: str) -> str:
-    return read_normalized(SEEDS / f"{name}.txt").text
+    return read_normalized(SEEDS / f"{name}.txt", Settings()).text
 
 
 def rules(flags: list) -> list[tuple[str, str, str]]:

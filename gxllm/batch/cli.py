@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gxllm.batch.executors import ExecutorKind
-from gxllm.console import err, fail_line
+from gxllm.console import config_error_exits, err, fail_line
+from gxllm.settings import get_settings
 from gxllm.store.cli import store_failure_exits
 
 if TYPE_CHECKING:
@@ -36,15 +37,15 @@ def batch_command(
     if not inputs:
         fail_line("batch", "name report files or folders (or --status)")
         raise typer.Exit(code=2)
-    with store_failure_exits(db):
+    with config_error_exits("batch"), store_failure_exits(db):
         summary = run_batch(
             inputs,
+            settings=get_settings(no_llm=no_llm),
             db_url=db,
             workers=workers,
             executor=executor,
             retry_failed=retry_failed,
             timeout=timeout,
-            use_llm=False if no_llm else None,
             show_progress=True,
         )
     for failure in summary.failures:
@@ -58,7 +59,6 @@ def batch_command(
         err.print(f"{summary.skipped_failed} failed in earlier runs and were left alone; --retry-failed tries them again")
     if summary.failures:
         raise typer.Exit(code=1)
-
 
 
 def _counts(found: int, extracted: int, pages: int, skipped: int, failed: int) -> str:

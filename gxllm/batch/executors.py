@@ -17,8 +17,9 @@ On a real Ray cluster
    Only this process writes to the database, one transaction per document,
    so resuming after a crash works exactly as with local workers.
 3. Each of the ``--workers`` actors is a :class:`RayExtractor` holding the
-   whole pipeline; the model stages (OCR, and a language model when
-   ``GXLLM_LLM_RUNTIME`` names one) load once per actor and stay loaded. When
+   whole pipeline with the settings of the batch (those of the machine that
+   started it, not of the node); the model stages (OCR, and a language model
+   when ``GXLLM_LLM_RUNTIME`` names one) load once per actor and stay loaded. When
    the cluster has GPUs, each actor asks Ray for an equal share of them (at
    most one each: ``--workers 8`` on 4 GPUs gives each actor half a GPU), so
    Ray places them on GPU nodes; without GPUs they ask for none. Models must
@@ -41,9 +42,10 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from gxllm.batch.inputs import Task
-from gxllm.batch.work import Outcome, process
-from gxllm.errors import one_line
+from gxllm.batch.work import Worker, process_in_worker, start_worker
+from gxllm.errors import ConfigError, one_line
+from gxllm.settings import Settings
+from gxllm.store import Outcome, Task
 
 
 class ExecutorKind(StrEnum):
@@ -51,20 +53,26 @@ class ExecutorKind(StrEnum):
     ray = "ray"
 
 
-def process_pool(workers: int) -> ProcessPool:
-    """``workers`` worker processes on this machine; a worker a task killed is replaced."""
+def process_pool(workers: int, settings: Settings) -> ProcessPool:
+    """``workers`` worker processes on this machine, each extracting with ``settings``; a worker a
+    task killed is replaced."""
     # Spawned, not forked: the parent holds a database connection that must not be copied.
-    return ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn"))
+    return ProcessPool(
+        max_workers=workers, context=multiprocessing.get_context("spawn"), initializer=start_worker, initargs=(settings,)
+    )
 
 
-def schedule(pool: ProcessPool, task: Task, *, timeout: float | None, use_llm: bool | None) -> Future[Outcome]:
-    return pool.schedule(process, args=(task, use_llm), timeout=timeout)
+def schedule(pool: ProcessPool, task: Task, *, timeout: float | None) -> Future[Outcome]:
+    return pool.schedule(process_in_worker, args=(task,), timeout=timeout)
 
 
 def outcome_of(future: Future[Outcome], task: Task, timeout: float | None) -> Outcome:
-    """The task's outcome; a task over ``timeout`` seconds, or one that killed its worker, fails alone."""
+    """The task's outcome; a task over ``timeout`` seconds, or one that killed its worker, fails alone.
+    A :class:`~gxllm.errors.ConfigError` the worker raised is raised here."""
     try:
         return future.result()
+    except ConfigError:
+        raise
     except FutureTimeout:
         return Outcome.failed(task, "extract", "Timeout", f"took longer than {timeout:g} s")
     except ProcessExpired as error:
@@ -73,11 +81,11 @@ def outcome_of(future: Future[Outcome], task: Task, timeout: float | None) -> Ou
         return Outcome.failed(task, "worker", type(error).__name__, one_line(error))
 
 
-def local_outcomes(tasks: list[Task], *, workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
+def local_outcomes(tasks: list[Task], *, settings: Settings, workers: int, timeout: float | None) -> Iterator[Outcome]:
     """``workers`` processes on this machine, in the order the tasks finish (see :func:`outcome_of`)."""
-    pool = process_pool(workers)
+    pool = process_pool(workers, settings)
     try:
-        futures = {schedule(pool, task, timeout=timeout, use_llm=use_llm): task for task in tasks}
+        futures = {schedule(pool, task, timeout=timeout): task for task in tasks}
         for future in as_completed(futures):
             yield outcome_of(future, futures.pop(future), timeout)
     finally:
@@ -89,11 +97,11 @@ class RayExtractor:
     """A long-lived Ray actor running the pipeline, so the models it loads (OCR, a language model)
     stay loaded from one document to the next, on the GPU Ray gave it if there is one."""
 
-    def __init__(self, use_llm: bool | None) -> None:
-        self.use_llm = use_llm
+    def __init__(self, settings: Settings) -> None:
+        self.worker = Worker(settings)
 
     def run(self, task: Task, content: bytes | None) -> Outcome:
-        return process(task, self.use_llm, content)
+        return self.worker.process(task, content)
 
 
 def _gpu_share(cluster: dict[str, Any], workers: int) -> float:
@@ -110,14 +118,16 @@ def _content(task: Task) -> bytes | None:
         return None
 
 
-def ray_outcomes(tasks: list[Task], *, workers: int, use_llm: bool | None) -> Iterator[Outcome]:
-    """``workers`` actors on the Ray cluster at ``RAY_ADDRESS``, or on a local Ray started for this batch.
+def ray_outcomes(tasks: list[Task], *, settings: Settings, workers: int) -> Iterator[Outcome]:
+    """``workers`` actors on the Ray cluster at ``RAY_ADDRESS``, or on a local Ray started for this batch,
+    each extracting with ``settings``.
 
     The file's bytes travel with each task, so the workers need no shared file
-    system; a file is read only when an actor is free for it.
+    system; a file is read only when an actor is free for it. A
+    :class:`~gxllm.errors.ConfigError` an actor raised is raised here.
     """
     import ray
-    from ray.exceptions import RayActorError
+    from ray.exceptions import RayActorError, RayTaskError
     from ray.util import ActorPool
 
     started_here = not ray.is_initialized()
@@ -128,7 +138,7 @@ def ray_outcomes(tasks: list[Task], *, workers: int, use_llm: bool | None) -> It
         actor = ray.remote(RayExtractor).options(
             num_cpus=1, num_gpus=_gpu_share(ray.cluster_resources(), workers), max_restarts=-1
         )
-        pool = ActorPool([actor.remote(use_llm) for _ in range(workers)])
+        pool = ActorPool([actor.remote(settings) for _ in range(workers)])
         for task in tasks:
             pool.submit(lambda extractor, t: extractor.run.remote(t, _content(t)), task)
         unanswered = {task.sha256: task for task in tasks}
@@ -137,6 +147,10 @@ def ray_outcomes(tasks: list[Task], *, workers: int, use_llm: bool | None) -> It
                 outcome = pool.get_next_unordered()
             except RayActorError:
                 continue  # the actor died with its document; Ray restarts it, and the task is failed below
+            except RayTaskError as error:
+                if isinstance(error.cause, ConfigError):
+                    raise error.cause from None  # its one line, not Ray's traceback around it
+                raise
             unanswered.pop(outcome.task.sha256, None)
             yield outcome
         for task in unanswered.values():

@@ -6,17 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from gxllm.read import SUPPORTED_SUFFIXES
-
-
-class Task(BaseModel):
-    """One content to extract, at the first path it was found under."""
-
-    path: str
-    sha256: str
-    size_bytes: int
 
 
 def discover(inputs: Iterable[Path]) -> Iterator[Path]:

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gxllm.batch.executors import ExecutorKind, local_outcomes, ray_outcomes
-from gxllm.batch.inputs import Task, content_hash, discover
+from gxllm.batch.inputs import content_hash, discover
 from gxllm.batch.progress import batch_progress
-from gxllm.batch.work import Outcome
-from gxllm.settings import get_settings
+from gxllm.settings import Settings
 from gxllm.store import (
     Failure,
+    Outcome,
     Run,
+    Task,
     add_path,
     done_and_failed,
     find_document,
@@ -29,7 +30,7 @@ from gxllm.store import (
     recent_runs,
     record_failure,
     start_run,
-    store_extraction,
+    store_outcome,
     writing,
 )
 
@@ -83,43 +84,16 @@ def _plan(session: Session, found: _Found, retry_failed: bool) -> _Plan:
     return _Plan(tasks, len(done), 0 if retry_failed else len(failed))
 
 
-def store_outcome(session: Session, run: Run, outcome: Outcome, paths: list[str]) -> int:
-    """One finished document into the store: its record, flags and paths (or
-    its failure) and the run's counts. Returns its pages (0 for a failure)."""
-    extraction = outcome.extraction()
-    if extraction is None:
-        record_failure(
-            session,
-            path=outcome.task.path,
-            stage=outcome.stage or "extract",
-            error_type=outcome.error_type or "Error",
-            message=outcome.message or "",
-            sha256=outcome.task.sha256,
-            size_bytes=outcome.task.size_bytes,
-            run=run,
-        )
-        run.failed += 1
-        return 0
-    document = store_extraction(
-        session, extraction, path=paths[0], size_bytes=outcome.task.size_bytes, text=outcome.text, run=run
-    )
-    for path in paths[1:]:
-        add_path(session, document, path)
-    run.extracted += 1
-    run.pages += extraction.source.pages
-    return extraction.source.pages
-
-
 def _store(sessions: sessionmaker[Session], run_id: int, outcome: Outcome, paths: list[str]) -> int:
     """One document, one transaction (a kill loses only the documents in flight)."""
     with writing(sessions) as session:
         return store_outcome(session, session.get_one(Run, run_id), outcome, paths)
 
 
-def _outcomes(executor: ExecutorKind, tasks: list[Task], workers: int, timeout: float | None, use_llm: bool | None) -> Iterator[Outcome]:
+def _outcomes(executor: ExecutorKind, tasks: list[Task], settings: Settings, workers: int, timeout: float) -> Iterator[Outcome]:
     if executor == ExecutorKind.ray:
-        return ray_outcomes(tasks, workers=workers, use_llm=use_llm)
-    return local_outcomes(tasks, workers=workers, timeout=timeout, use_llm=use_llm)
+        return ray_outcomes(tasks, settings=settings, workers=workers)
+    return local_outcomes(tasks, settings=settings, workers=workers, timeout=timeout)
 
 
 def _versions() -> dict[str, str]:
@@ -129,24 +103,25 @@ def _versions() -> dict[str, str]:
 def run_batch(
     inputs: list[Path],
     *,
+    settings: Settings,
     db_url: str | None = None,
     workers: int = 1,
     executor: ExecutorKind = ExecutorKind.local,
     retry_failed: bool = False,
     timeout: float | None = None,
-    use_llm: bool | None = None,
     show_progress: bool = True,
 ) -> BatchSummary:
-    """Extract every report under ``inputs`` into the store at ``db_url``.
+    """Extract every report under ``inputs`` into the store at ``db_url``, every worker with ``settings``.
 
     Contents the store already holds a record for are skipped, and so are those
     that failed before unless ``retry_failed``. A document taking longer than
     ``timeout`` seconds (default: the ``document_timeout_s`` setting) fails
     alone. Each document is committed on its own as it finishes, so a run
     killed at any moment loses at most the documents in flight, and the next
-    run does exactly those.
+    run does exactly those. A :class:`~gxllm.errors.ConfigError` (a model or an
+    OCR engine not installed) stops the run, marked failed, and is raised:
+    no document is failed for it.
     """
-    settings = get_settings()
     timeout = timeout or settings.document_timeout_s
     sessions = open_store(db_url)
     found = _find(inputs)
@@ -180,7 +155,7 @@ def run_batch(
     with batch_progress(disable=not show_progress) as progress:
         bar = progress.add_task("batch", total=len(plan.tasks), pages=0, errors=errors)
         try:
-            for outcome in _outcomes(executor, plan.tasks, workers, timeout, use_llm):
+            for outcome in _outcomes(executor, plan.tasks, settings, workers, timeout):
                 paths = found.paths[outcome.task.sha256]
                 try:
                     pages = _store(sessions, run_id, outcome, paths)

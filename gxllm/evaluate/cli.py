@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from gxllm.errors import GxllmError
 from gxllm.evaluate.compare import compare, load_report, print_comparison
-from gxllm.evaluate.harness import evaluate
+from gxllm.evaluate.harness import Stages, evaluate
 from gxllm.evaluate.report import print_summary, to_markdown
 
 DEFAULT_PERTURB = 20
@@ -33,9 +33,13 @@ def eval_command(
 ) -> None:
     """Score a gold directory (docs/record.md §4): cells, fields, narrative, flags, time and memory."""
     from gxllm.console import err, fail_line, write_atomically
+    from gxllm.llm import open_client
+    from gxllm.settings import get_settings
 
     console = Console()
     try:
+        settings = get_settings(no_llm=no_llm)
+        stages = Stages.pipeline(settings, open_client(settings))
         previous = load_report(earlier) if earlier is not None else None
         with Progress(
             TextColumn("{task.description}"),
@@ -48,6 +52,7 @@ def eval_command(
             task = progress.add_task("evaluating", total=None)
             report = evaluate(
                 directory,
+                stages,
                 use_llm=False if no_llm else None,
                 perturb=perturb,
                 seed=seed,

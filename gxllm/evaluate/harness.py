@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gxllm import __version__
+from gxllm.errors import ConfigError
 from gxllm.evaluate.gold import GoldCase, load_gold_dir
 from gxllm.evaluate.metrics import (
     Ratio,
@@ -31,6 +33,10 @@ from gxllm.evaluate.perturb import Change, apply_change, plan_changes
 from gxllm.evaluate.results import Alarm, CaseResult, ChangeOutcome, EvalReport, WrongCell, summarise
 from gxllm.memory import peak_rss_mib
 from gxllm.record import Evidence, Extraction, Flag, Record
+from gxllm.settings import Settings
+
+if TYPE_CHECKING:
+    from gxllm.llm.client import LlmClient
 
 
 class Validator(Protocol):
@@ -43,15 +49,16 @@ class Validator(Protocol):
 class Stages:
     """The parts of gxllm the harness measures."""
 
-    extract: Callable[..., Extraction]  # extract(path, use_llm=...); .text is what evidence spans index
+    extract: Callable[[Path], Extraction]  # .text is what evidence spans index
     validate: Validator
 
     @classmethod
-    def pipeline(cls) -> Stages:
+    def pipeline(cls, settings: Settings, llm: LlmClient | None = None) -> Stages:
+        """gxllm's own, with ``settings`` and the model the caller opened (None: the rules alone)."""
         from gxllm.pipeline import extract
         from gxllm.validate import validate
 
-        return cls(extract=extract, validate=validate)
+        return cls(extract=partial(extract, settings=settings, llm=llm), validate=validate)
 
 
 def _alarm(flag: Flag) -> Alarm:
@@ -136,18 +143,18 @@ def _try_change(
     return ChangeOutcome(**change.model_dump(), caught=bool(caught_by), caught_by=caught_by)
 
 
-def evaluate_case(
-    case: GoldCase, stages: Stages, *, use_llm: bool | None, perturb: int, seed: int
-) -> tuple[CaseResult, list[WrongCell]]:
-    """One case; anything it raises makes it a crashed case, wrong in every figure."""
+def evaluate_case(case: GoldCase, stages: Stages, *, perturb: int, seed: int) -> tuple[CaseResult, list[WrongCell]]:
+    """One case; anything it raises but a ConfigError makes it a crashed case, wrong in every figure."""
     changes = plan_changes(case.gold, perturb, seed, case.name)
     start = perf_counter()
     try:
-        prediction = stages.extract(case.source, use_llm=use_llm)
+        prediction = stages.extract(case.source)
         seconds = perf_counter() - start
         source_text = prediction.text
         gold_flags = stages.validate(case.gold, evidence=prediction.evidence, source_text=source_text)
         outcomes = [_try_change(c, case, stages, prediction, source_text, gold_flags) for c in changes]
+    except ConfigError:
+        raise  # gxllm set up wrong would crash every case: the run stops with the reason
     except Exception as exc:  # noqa: BLE001 - a crash is a result to report, not a reason to stop
         missed = [ChangeOutcome(**c.model_dump(), caught=False) for c in changes]
         return _score(case, None, f"{type(exc).__name__}: {exc}", perf_counter() - start, [], missed)
@@ -156,25 +163,25 @@ def evaluate_case(
 
 def evaluate(
     directory: Path,
+    stages: Stages,
     *,
     use_llm: bool | None = None,
     perturb: int = 0,
     seed: int = 0,
-    stages: Stages | None = None,
     on_case: Callable[[int, CaseResult], None] | None = None,
 ) -> EvalReport:
-    """Score every case under ``directory``; :class:`~gxllm.errors.BadGold` before any work if the gold is bad.
+    """Score every case under ``directory`` with ``stages``; :class:`~gxllm.errors.BadGold` before any work
+    if the gold is bad.
 
-    ``use_llm`` is passed to the pipeline: False runs it with no language
-    model, None as configured. ``on_case(number_of_cases, result)`` is called
-    after each case.
+    ``use_llm`` is what the report says of the model: False, run with no
+    language model; None, as configured. ``on_case(number_of_cases, result)``
+    is called after each case.
     """
     cases = load_gold_dir(directory)
-    stages = stages or Stages.pipeline()
     results: list[CaseResult] = []
     wrong_cells: list[WrongCell] = []
     for case in cases:
-        result, wrong = evaluate_case(case, stages, use_llm=use_llm, perturb=perturb, seed=seed)
+        result, wrong = evaluate_case(case, stages, perturb=perturb, seed=seed)
         results.append(result)
         wrong_cells += wrong
         if on_case is not None:

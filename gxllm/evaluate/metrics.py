@@ -12,6 +12,7 @@ from pydantic import BaseModel, computed_field
 
 from gxllm.narrative.similarity import compact, normalise_item, similarity
 from gxllm.record import Flag, Number, Record
+from gxllm.template import CellPath
 
 __all__ = ["normalise_item", "similarity"]  # used here, and where items are compared
 
@@ -92,7 +93,7 @@ class CellResult(BaseModel):
 
     @property
     def section(self) -> str:
-        return self.path.split(".", 1)[0]
+        return CellPath.parse(self.path).section
 
 
 def _template_paths(record: Record | None) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from gxllm.record import Record
+from gxllm.template import CellPath
 
 ChangeKind = Literal["plus_minus_one", "swap_digits", "drop_digit", "move_to_neighbour", "set_null"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = (
@@ -38,7 +39,7 @@ class Change(BaseModel):
 
     @property
     def section(self) -> str:
-        return self.path.split(".", 1)[0]
+        return CellPath.parse(self.path).section
 
 
 def _integer_cells(gold: Record) -> dict[str, int | None]:
@@ -79,8 +80,8 @@ _DIGIT_EDITS = {"plus_minus_one": _plus_minus_one, "swap_digits": _swap_digits, 
 
 def _neighbour(path: str, cells: dict[str, int | None]) -> str | None:
     """The next integer cell of the same row (the previous one for a row's last cell)."""
-    row = path.rsplit(".", 1)[0]
-    same_row = [p for p in cells if p.rsplit(".", 1)[0] == row]
+    row = CellPath.parse(path).row_path
+    same_row = [p for p in cells if CellPath.parse(p).row_path == row]
     if len(same_row) < 2:
         return None
     i = same_row.index(path)

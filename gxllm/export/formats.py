@@ -18,7 +18,7 @@ from gxllm.console import write_atomically
 from gxllm.export.records import ExportedRecord
 from gxllm.record import Flag
 from gxllm.store import to_flag
-from gxllm.template import TEMPLATES
+from gxllm.template import TEMPLATES, CellPath
 
 
 class ExportFormat(StrEnum):
@@ -98,7 +98,7 @@ def _identity(item: ExportedRecord) -> list[Any]:
 def _cell_rows(item: ExportedRecord) -> Iterator[list[Any]]:
     """One row per table cell of ``item`` (CSV_COLUMNS)."""
     for path, value in item.record.cells():
-        section, row, column = path.split(".")
+        section, row, column = CellPath.parse(path)
         yield [*_identity(item), section, row, column, value, " ".join(item.flag_ids(path))]
 
 
@@ -165,7 +165,7 @@ def write_xlsx(records: Iterable[ExportedRecord], out: Path) -> int:
         for section in SECTIONS if spec else ():
             table = getattr(spec, section)
             for row in table.rows:
-                paths = {c.key: f"{section}.{row.key}.{c.key}" for c in row.columns}
+                paths = {c.key: str(CellPath(section, row.key, c.key)) for c in row.columns}
                 values = [record.cell(paths[key]) if key in paths else None for key in columns[section]]
                 row_flags = sorted({f for path in paths.values() for f in item.flag_ids(path)})
                 sheets[section].append([*ids, row.key, row.label, *values, " ".join(row_flags)])

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from gxllm.record import ItemThemes, Record
-from gxllm.store import Document, FlagRow, RecordVersion, ReviewDecision, flag_states, item_themes
+from gxllm.store import (
+    FlagRow,
+    RecordVersion,
+    ReviewDecision,
+    StoredDocument,
+    flag_states,
+    item_themes,
+)
 
 # Documents loaded per query: enough to keep the round trips few, few enough to keep memory flat.
 _PAGE = 200
@@ -17,7 +24,7 @@ _PAGE = 200
 
 @dataclass(frozen=True)
 class ExportedRecord:
-    document: Document
+    document: StoredDocument
     version: RecordVersion
     record: Record
     themes: ItemThemes
@@ -42,19 +49,19 @@ class ExportedRecord:
 def exported_records(session: Session) -> Iterator[ExportedRecord]:
     """Every document with a record, in the order they were first stored."""
     query = (
-        select(Document)
-        .where(Document.current_version_id.is_not(None))
-        .order_by(Document.id)
+        select(StoredDocument)
+        .where(StoredDocument.current_version_id.is_not(None))
+        .order_by(StoredDocument.id)
         .options(
-            selectinload(Document.paths),
-            selectinload(Document.current_version).selectinload(RecordVersion.flags),
-            selectinload(Document.current_version).selectinload(RecordVersion.themes),
-            selectinload(Document.decisions).selectinload(ReviewDecision.reviewer),
+            selectinload(StoredDocument.paths),
+            selectinload(StoredDocument.current_version).selectinload(RecordVersion.flags),
+            selectinload(StoredDocument.current_version).selectinload(RecordVersion.themes),
+            selectinload(StoredDocument.decisions).selectinload(ReviewDecision.reviewer),
         )
     )
     last_id = 0
     while True:
-        page = session.scalars(query.where(Document.id > last_id).limit(_PAGE)).all()
+        page = session.scalars(query.where(StoredDocument.id > last_id).limit(_PAGE)).all()
         if not page:
             return
         for document in page:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gxllm.record import Number, Record
-from gxllm.template import OTHER_GROUP, SECTION3_GROUPS, Row, Table
+from gxllm.template import OTHER_GROUP, SECTION3_GROUPS, CellPath, Row, Table
 
 CellKind = Literal["title", "header", "group", "label", "value"]
 Section = Literal["section2", "section3", "section4"]
@@ -66,7 +66,7 @@ SECTION2_WIDTH = 4
 
 
 def _value(row: Row, index: int, record: Record, section: str, fmt: ValueFormat, span: int = 1) -> GridCell:
-    path = f"{section}.{row.key}.{row.columns[index].key}"
+    path = str(CellPath(section, row.key, row.columns[index].key))
     return GridCell("value", fmt(path, record.cell(path)), colspan=span, path=path)
 
 
@@ -131,7 +131,7 @@ def _summed(record: Record, table: Table, rows: list[Row], fmt: ValueFormat) -> 
     """The one printed row of a report that folds the 2021 sub-rows of 三（六） together."""
     cells = []
     for column in rows[0].columns:
-        parts = [record.cell(f"{table.section}.{row.key}.{column.key}") for row in rows]
+        parts = [record.cell(str(CellPath(table.section, row.key, column.key))) for row in rows]
         total = None if None in parts else sum(parts)  # type: ignore[arg-type]
         cells.append(GridCell("value", fmt(None, total)))
     return tuple(cells)

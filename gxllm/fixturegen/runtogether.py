@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations, pairwise, product
 
 from gxllm.record import Number, Record
-from gxllm.template import Template
+from gxllm.template import CellPath, Template
 from gxllm.validate.arithmetic import Equation, equations
 
 # The cell paths printed on one line, in order.
@@ -89,8 +89,8 @@ def lines(record: Record) -> list[PrintedLine]:
     """The numeric lines of sections 3 and 4 in a row-per-line layout."""
     spec = record.spec
     assert spec is not None
-    section3 = [tuple(f"section3.{row.key}.{c.key}" for c in row.columns) for row in spec.section3.rows]
-    section4 = tuple(f"section4.{row.key}.{c.key}" for row in spec.section4.rows for c in row.columns)
+    section3 = [tuple(str(CellPath("section3", row.key, c.key)) for c in row.columns) for row in spec.section3.rows]
+    section4 = tuple(str(CellPath("section4", row.key, c.key)) for row in spec.section4.rows for c in row.columns)
     return [*section3, section4]
 
 

@@ -35,7 +35,7 @@ from gxllm.fixturegen.runtogether import pick_glue
 from gxllm.fixturegen.seeds import splice
 from gxllm.lexicon import NULL_MARKS, parse_number
 from gxllm.record import Number, Record
-from gxllm.template import Table
+from gxllm.template import CellPath, Table
 
 
 class NotApplicable(ValueError):
@@ -179,7 +179,7 @@ def broken_labels(cells: Grid, table: Table, rng: random.Random) -> str:
         groups = [cell.text for cell in row if cell.kind == "group"]
         head, rest = " ".join([*groups, pieces[0]]), pieces[1:]
         numbers = " ".join(_values(row))
-        own = patterns[paths[0].split(".")[1]]
+        own = patterns[CellPath.parse(paths[0]).row]
         readable_first = re.search(own, pieces[0]) and not any(re.search(p, "".join(rest)) for p in patterns.values())
         choice = rng.randrange(3) if rest else 0
         if choice == 2 and readable_first:
@@ -302,13 +302,13 @@ def _fewer_columns(seed_text: str, record: Record, rng: random.Random) -> Varian
         row[:] = [
             GridCell(c.kind, _SHORTER_HEADERS.get(c.text, c.text), c.rowspan, c.colspan, c.path)
             for c in row
-            if not (c.path or "").endswith(f".{left_out}") and not (c.kind == "header" and _is_left_out(c.text, left_out, record))
+            if not (c.path and CellPath.parse(c.path).column == left_out) and not (c.kind == "header" and _is_left_out(c.text, left_out, record))
         ]
     tables = _tables(record, space_rows)
     tables["section2"] = space_rows(table)
     gold = record.model_copy(deep=True)
     for path, _ in record.cells():
-        if path.startswith("section2.") and path.endswith(f".{left_out}"):
+        if CellPath.parse(path)[::2] == ("section2", left_out):
             gold.set_cell(path, None)
     return Variant(splice(seed_text, tables), gold)
 

@@ -24,7 +24,9 @@ NUMERIC_COLUMN_SHARE = 0.6
 
 
 @dataclass
-class Cell:
+class PageCell:
+    """A cell of a table found on a page: its box, its place in the grid (spans kept), the words in it."""
+
     box: Box
     row: int
     col: int
@@ -47,16 +49,16 @@ class Grid:
     box: Box
     xs: list[float]  # column boundaries, left to right
     ys: list[float]  # row boundaries, top to bottom
-    cells: list[Cell]
+    cells: list[PageCell]
 
-    def rows(self) -> list[list[Cell]]:
+    def rows(self) -> list[list[PageCell]]:
         """The cells that start in each grid row, left to right (spans start once)."""
-        out: list[list[Cell]] = [[] for _ in range(len(self.ys) - 1)]
+        out: list[list[PageCell]] = [[] for _ in range(len(self.ys) - 1)]
         for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
             out[cell.row].append(cell)
         return [row for row in out if any(cell.text for cell in row)]
 
-    def cell_at(self, x: float, y: float) -> Cell | None:
+    def cell_at(self, x: float, y: float) -> PageCell | None:
         for cell in self.cells:
             x0, top, x1, bottom = cell.box
             if x0 <= x <= x1 and top <= y <= bottom:
@@ -91,7 +93,7 @@ def find_grids(rules: Sequence[Rule], unit: float = 1.0) -> list[Grid]:
         for x0, top, x1, bottom in table_cells:
             row, col = nearest(ys, top), nearest(xs, x0)
             cells.append(
-                Cell(
+                PageCell(
                     box=(x0, top, x1, bottom),
                     row=row,
                     col=col,
@@ -112,7 +114,7 @@ def fill(grid: Grid) -> None:
 
 def repair_numeric_columns(grid: Grid) -> None:
     """Read digit look-alikes as digits in the OCR'd cells of count columns."""
-    by_column: dict[int, list[Cell]] = {}
+    by_column: dict[int, list[PageCell]] = {}
     for cell in grid.cells:
         if cell.colspan == 1 and cell.text:
             by_column.setdefault(cell.col, []).append(cell)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from gxllm.document import Box, Line
 from gxllm.layout.boxes import lowest_confidence, union
 from gxllm.layout.digits import is_numeric
-from gxllm.layout.grids import RULE_TOLERANCE, Cell, Grid, nearest
+from gxllm.layout.grids import RULE_TOLERANCE, Grid, PageCell, nearest
 from gxllm.layout.lines import TextLine, join_cell_lines
 from gxllm.layout.page import PageLayout
 
@@ -23,7 +23,7 @@ class TableRow:
     """One row of a rebuilt table, ready to become a line."""
 
     page: int
-    cells: list[Cell]
+    cells: list[PageCell]
 
     @property
     def box(self) -> Box:
@@ -50,7 +50,7 @@ def _use_columns(grid: Grid, reference: Grid) -> None:
     grid.xs = reference.xs
 
 
-def _split_row(above: list[Cell], below: list[Cell]) -> bool:
+def _split_row(above: list[PageCell], below: list[PageCell]) -> bool:
     """Whether two rows are one table row broken by a page break.
 
     A broken row leaves its label on both sides, or the label on one side and
@@ -67,12 +67,12 @@ def _split_row(above: list[Cell], below: list[Cell]) -> bool:
     return bool(texts) and all(c.col + c.colspan - 1 < min(numbers) for c in texts)
 
 
-def _merge_rows(above: list[Cell], below: list[Cell]) -> list[Cell]:
-    merged: dict[int, Cell] = {c.col: c for c in above}
+def _merge_rows(above: list[PageCell], below: list[PageCell]) -> list[PageCell]:
+    merged: dict[int, PageCell] = {c.col: c for c in above}
     for cell in below:
         if cell.col in merged and merged[cell.col].text and cell.text:
             first = merged[cell.col]
-            merged[cell.col] = Cell(
+            merged[cell.col] = PageCell(
                 box=first.box,
                 row=first.row,
                 col=first.col,

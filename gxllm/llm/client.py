@@ -23,8 +23,7 @@ from gxllm.errors import GxllmError
 from gxllm.llm.cache import AnswerCache
 from gxllm.llm.errors import AnswerRejected
 from gxllm.llm.prompts import Prompt
-from gxllm.llm.runtimes import Message, Runtime, load_runtime
-from gxllm.settings import Settings
+from gxllm.llm.runtimes import Message, Runtime
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -137,14 +136,3 @@ def _reason(error: BaseException) -> str:
         return error.errors()[0]["msg"].removeprefix("Value error, ")
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def open_client(settings: Settings) -> LlmClient | None:
-    """The configured model, or None when ``llm_runtime`` is "none"."""
-    if settings.llm_runtime == "none":
-        return None
-    return LlmClient(
-        load_runtime(settings),
-        cache=AnswerCache(settings.cache_dir / "answers"),
-        max_retries=settings.llm_max_retries,
-    )

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from gxllm.errors import GxllmError
+from gxllm.errors import ConfigError, GxllmError
 
 
-class ModelNotInstalled(GxllmError):
+class ModelNotInstalled(ConfigError):
     """The named model is neither in the cache nor a path on disk."""
 
 
-class ModelCheckFailed(GxllmError):
+class ModelCheckFailed(ConfigError):
     """Joined chunk files whose size or sha256 is not the one pinned."""
 
 
-class RuntimeUnavailable(GxllmError):
-    """The runtime's package is missing, or the endpoint does not answer."""
+class RuntimeUnavailable(ConfigError):
+    """The runtime's package is missing, or the endpoint does not answer (every report would ask it in vain)."""
 
 
 class AnswerTimeout(GxllmError):

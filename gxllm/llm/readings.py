@@ -23,7 +23,7 @@ from gxllm.llm.client import LlmClient
 from gxllm.llm.prompts import load_prompt
 from gxllm.record import Evidence, Number
 from gxllm.tables.reader import OpenQuestion
-from gxllm.template import TEMPLATES, TemplateVersion
+from gxllm.template import TEMPLATES, CellPath, TemplateVersion
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,9 @@ class ChosenCell(BaseModel):
 
 
 def _label(version: TemplateVersion, path: str) -> str:
-    section, row, column = path.split(".")
-    table = {t.section: t for t in TEMPLATES[version].tables}[section]
-    row_spec = table.row(row)
-    return f"{row_spec.label}·{next(c.label for c in row_spec.columns if c.key == column)}"
+    spec, cell = TEMPLATES[version], CellPath.parse(path)
+    row = {t.section: t for t in spec.tables}[cell.section].row(cell.row)
+    return f"{row.label}·{spec.column(path).label}"
 
 
 def _question(number: int, question: OpenQuestion, segmented: Segmented) -> str:

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 import yaml
 
-from gxllm.errors import UnsupportedInput
+from gxllm.errors import ConfigError
 from gxllm.ocr.paddle_models import CONFIG_FILE, DETECTOR, LINE_CLASSIFIER, MODEL_FILE, MODEL_FOLDERS, RECOGNISER, YAML_LOADER
 from gxllm.ocr.rapid import DETECT_MAX_SIDE, RECOGNIZE_HEIGHT, padded_width, width_batches
 from gxllm.ocr.sessions import cpu_session
@@ -37,7 +37,7 @@ def _model_name(folder: Path) -> str:
     config = yaml.load((folder / CONFIG_FILE).read_text(encoding="utf-8"), Loader=YAML_LOADER)
     name = config.get("Global", {}).get("model_name") if isinstance(config, dict) else None
     if not name:
-        raise UnsupportedInput(f"{_SETTING}: {folder / CONFIG_FILE} names no model (Global.model_name); {_WRITE_HINT}")
+        raise ConfigError(f"{_SETTING}: {folder / CONFIG_FILE} names no model (Global.model_name); {_WRITE_HINT}")
     return str(name)
 
 
@@ -45,13 +45,13 @@ def model_folders(model_dir: Path | None) -> dict[str, tuple[str, Path]]:
     """Each predictor's (model name, folder) under ``model_dir``, checked
     complete before anything is loaded."""
     if model_dir is None:
-        raise UnsupportedInput(f"the paddleocr OCR engine needs model folders: set {_SETTING} ({_WRITE_HINT})")
+        raise ConfigError(f"the paddleocr OCR engine needs model folders: set {_SETTING} ({_WRITE_HINT})")
     folders: dict[str, tuple[str, Path]] = {}
     for name in MODEL_FOLDERS:
         folder = model_dir / name
         missing = [f for f in (MODEL_FILE, CONFIG_FILE) if not (folder / f).is_file()]
         if missing:
-            raise UnsupportedInput(f"{_SETTING}={model_dir}: {name}/{missing[0]} is missing; {_WRITE_HINT}")
+            raise ConfigError(f"{_SETTING}={model_dir}: {name}/{missing[0]} is missing; {_WRITE_HINT}")
         folders[name] = (_model_name(folder), folder)
     return folders
 
@@ -75,7 +75,7 @@ class PaddleOcrEngine:
         try:
             from paddleocr import TextDetection, TextLineOrientationClassification, TextRecognition
         except ImportError as error:
-            raise UnsupportedInput(
+            raise ConfigError(
                 f"GXLLM_OCR_ENGINE=paddleocr needs the paddleocr package ({error.name} is not installed): pip install 'gxllm[paddleocr]'"
             ) from error
         # PaddleX's onnxruntime sessions keep idle threads spinning (its
@@ -95,7 +95,7 @@ class PaddleOcrEngine:
                 predictor = kind(model_name=model_name, model_dir=str(path), **common, **options)
             except (ValueError, RuntimeError, OSError) as error:
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-                raise UnsupportedInput(f"{_SETTING}: PaddleOCR cannot load {path}: {reason}") from error
+                raise ConfigError(f"{_SETTING}: PaddleOCR cannot load {path}: {reason}") from error
             predictor.paddlex_predictor.runner.session = cpu_session(path / MODEL_FILE, threads)
             return predictor
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from gxllm.document import Document
 from gxllm.errors import EmptyInput, UnreadableInput, UnsupportedInput
 from gxllm.read.source import Source
-from gxllm.settings import Settings, get_settings
+from gxllm.settings import Settings
 
 __all__ = ["SUPPORTED_SUFFIXES", "Source", "load_source", "read_document"]
 
@@ -34,10 +34,9 @@ def _check_size(size: int, settings: Settings) -> None:
         raise UnreadableInput(f"the file is {size} bytes, over the limit of {settings.max_file_bytes} (GXLLM_MAX_FILE_BYTES)")
 
 
-def load_source(path: str | os.PathLike[str], settings: Settings | None = None) -> Source:
+def load_source(path: str | os.PathLike[str], settings: Settings) -> Source:
     """A report file as a :class:`Source` named by its path; a file of a type gxllm
     does not read, missing, empty or too large is refused before it is read."""
-    settings = settings or get_settings()
     file = Path(path)
     _check_suffix(file.suffix.lower())
     if not file.is_file():
@@ -49,9 +48,8 @@ def load_source(path: str | os.PathLike[str], settings: Settings | None = None) 
         raise UnreadableInput(f"cannot read: {error.strerror or error}") from None
 
 
-def read_document(source: Source, settings: Settings | None = None) -> Document:
+def read_document(source: Source, settings: Settings) -> Document:
     """Read a report of any supported kind; errors say why in one line."""
-    settings = settings or get_settings()
     _check_suffix(source.suffix)
     _check_size(len(source.data), settings)
     if source.suffix in PDF_SUFFIXES:

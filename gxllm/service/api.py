@@ -8,26 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import (
-    APIRouter,
-    Depends,
-    Header,
-    HTTPException,
-    Request,
-    Response,
-    UploadFile,
-)
+from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from gxllm import strict_json
 from gxllm.errors import one_line
-from gxllm.service.app import db
-from gxllm.service.auth import api_user
 from gxllm.service.dashboard import Dashboard, load_dashboard
+from gxllm.service.deps import ApiUser, Db, UploadJobs
 from gxllm.service.jobs import job_view
 from gxllm.service.params import ListPage, RowId, YearFilter
 from gxllm.service.queue import QueueFilters, load_queue
@@ -42,7 +33,7 @@ from gxllm.service.review import (
     load_record,
 )
 from gxllm.service.uploads import RejectedUpload
-from gxllm.store import Run, User, theme_counts
+from gxllm.store import Run, theme_counts
 
 
 class _StrictJsonRequest(Request):
@@ -67,18 +58,6 @@ class _StrictJsonRoute(APIRoute):
 
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=_StrictJsonRoute)
-Db = Annotated[Session, Depends(db)]
-
-
-def token_user(session: Db, authorization: Annotated[str | None, Header()] = None) -> User:
-    user = api_user(session, authorization)
-    if user is None:
-        raise HTTPException(401, "a valid API token is required: Authorization: Bearer TOKEN",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return user
-
-
-ApiUser = Annotated[User, Depends(token_user)]
 
 
 class Job(BaseModel):
@@ -178,9 +157,9 @@ def _loaded(session: Session, record_id: int) -> RecordState:
 
 
 @router.post("/documents", status_code=202, response_model=Job, summary="Upload a report; its extraction runs as a job")
-def upload(request: Request, session: Db, user: ApiUser, file: UploadFile) -> Job:
+def upload(session: Db, jobs: UploadJobs, user: ApiUser, file: UploadFile) -> Job:
     try:
-        run = request.app.state.jobs.submit(session, file.file, file.filename or "", user)
+        run = jobs.submit(session, file.file, file.filename or "", user)
     except RejectedUpload as refused:
         raise HTTPException(413 if refused.too_large else 415, str(refused)) from None
     return Job(**vars(job_view(session, run)))

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
 from sqlalchemy.exc import DatabaseError
-from sqlalchemy.orm import Session
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gxllm.service import names
+from gxllm.service import api, ui
+from gxllm.service.deps import LoginRequired
 from gxllm.service.jobs import Jobs
 from gxllm.service.throttle import LoginThrottle
 from gxllm.settings import Settings, get_settings
@@ -116,31 +113,6 @@ class _App(FastAPI):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def path_for(request: Request, name: str, /, **path_params: Any) -> str:
-    """The path of route ``name``, never a full URL: the Host header a client sends is not repeated
-    in links, scripts or redirects."""
-    return request.url_for(name, **path_params).path
-
-
-@pass_context
-def _template_path_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
-    return path_for(context["request"], name, **path_params)
-
-
-def templates() -> Jinja2Templates:
-    """The page templates, autoescaping everything (Starlette's default for .html)."""
-    pages = Jinja2Templates(directory=HERE / "templates")
-    pages.env.globals.update(
-        url_for=_template_path_for,
-        severity_names=names.SEVERITY_NAMES,
-        kind_names=names.KIND_NAMES,
-        record_status_names=names.RECORD_STATUS_NAMES,
-        flag_status_names=names.FLAG_STATUS_NAMES,
-        job_names=names.JOB_NAMES,
-    )
-    return pages
-
-
 def _store_failed(request: Request, error: Exception) -> Response:
     """A request the store itself failed (full, read-only, damaged, out of reach): 503 with the reason
     in one line; the traceback goes to the server's log. Any other database error is a bug: 500."""
@@ -161,9 +133,8 @@ def create_app(
     allowed_hosts: Sequence[str] = ("*",),
 ) -> FastAPI:
     """The app over the store at ``db_url`` (created or migrated at start), keeping uploads in
-    ``uploads``, answering requests for ``allowed_hosts`` only (400 for any other Host)."""
-    from gxllm.service import api, ui
-
+    ``uploads``, answering requests for ``allowed_hosts`` only (400 for any other Host). ``settings``
+    (default: the ``GXLLM_*`` environment) govern uploads and their extraction."""
     settings = settings or get_settings()
     sessions = open_store(db_url)
     jobs = Jobs(sessions, (uploads or Path(DEFAULT_UPLOADS)).resolve(), settings)
@@ -191,20 +162,13 @@ def create_app(
     app.state.jobs = jobs
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
-    app.state.templates = templates()
 
     app.add_middleware(BodyLimit, limit=settings.max_file_bytes + _FORM_OVERHEAD)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(ui.router)
-    app.add_exception_handler(ui.LoginRequired, ui.login_redirect)  # type: ignore[arg-type]
+    app.add_exception_handler(LoginRequired, ui.login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(DatabaseError, _store_failed)
     return app
 
-
-def db(request: Request) -> Iterator[Session]:
-    """A store session for one request; handlers commit what they change themselves,
-    before they answer, so a reply never reports a change that is not yet saved."""
-    with request.app.state.sessions() as session:
-        yield session

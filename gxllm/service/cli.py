@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.exc import IntegrityError
 
-from gxllm.console import err, fail_line
+from gxllm.console import config_error_exits, err, fail_line
 from gxllm.store.cli import store_failure_exits
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def serve_command(
     from gxllm.service.app import create_app
 
     hosts = allowed_host or [*_LOCAL_HOSTS, *([host] if host not in _ANY_ADDRESS else [])]
-    with store_failure_exits(db):
+    with config_error_exits("serve"), store_failure_exits(db):
         app = create_app(db, uploads=uploads, allowed_hosts=hosts)
     err.print(f"gxllm: serving on http://{host}:{port}/ (log in with an account from `gxllm users add`)")
     uvicorn.run(

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from gxllm.service.names import KIND_NAMES
 from gxllm.service.queue import KINDS, QueueFilters, document_conditions, flag_is_open
-from gxllm.store import Document, FlagRow, RecordVersion
-from gxllm.template import OUTCOME_COLUMNS, SECTION4, TEMPLATES
+from gxllm.store import FlagRow, RecordVersion, StoredDocument
+from gxllm.template import OUTCOME_COLUMNS, SECTION4, TEMPLATES, CellPath
 
 # 三（一）…（六）: the group heading printed above each outcome row of section 3,
 # told by the row key's prefix (docs/record.md §2).
@@ -78,7 +78,7 @@ def group_of(row: str) -> str:
 
 def _cell(path: str) -> object:
     """The integer at ``path`` of each current record (NULL where null or absent)."""
-    return RecordVersion.record[tuple(path.split("."))].as_integer()
+    return RecordVersion.record[tuple(CellPath.parse(path))].as_integer()
 
 
 def _total(path: str) -> object:
@@ -103,8 +103,8 @@ class _Figures:
     def _over_records(self, *columns: object) -> Select:
         return (
             select(*columns)
-            .select_from(Document)
-            .join(RecordVersion, RecordVersion.id == Document.current_version_id)
+            .select_from(StoredDocument)
+            .join(RecordVersion, RecordVersion.id == StoredDocument.current_version_id)
             .where(*self.conditions)
         )
 
@@ -114,15 +114,15 @@ class _Figures:
 
     def per_year(self, *columns: object, by: tuple[object, ...] = ()) -> list[tuple]:
         """Rows of (year, *by, *columns), grouped by year and ``by``; documents of no known year are left out."""
-        groups = (Document.year, *by)
-        query = self._over_records(*groups, *columns).where(Document.year.is_not(None)).group_by(*groups)
+        groups = (StoredDocument.year, *by)
+        query = self._over_records(*groups, *columns).where(StoredDocument.year.is_not(None)).group_by(*groups)
         return [tuple(row) for row in self.session.execute(query)]
 
     def open_flags(self, *group_by: object, severity: str | None = None) -> list[tuple]:
         query = (
             select(*group_by, func.count(FlagRow.id))
             .select_from(FlagRow)
-            .join(Document, FlagRow.record_version_id == Document.current_version_id)
+            .join(StoredDocument, FlagRow.record_version_id == StoredDocument.current_version_id)
             .where(*self.conditions, flag_is_open())
             .group_by(*group_by)
         )
@@ -131,7 +131,7 @@ class _Figures:
         return [tuple(row) for row in self.session.execute(query)]
 
     def requests(self) -> Chart:
-        rows = self.per_year(_total("section3.new.total"), by=(Document.agency,))
+        rows = self.per_year(_total("section3.new.total"), by=(StoredDocument.agency,))
         years = sorted({year for year, _, _ in rows})
         by_agency: dict[str | None, dict[int, int]] = defaultdict(dict)
         for year, agency, received in rows:
@@ -167,7 +167,7 @@ class _Figures:
 
     def outcomes_by_year(self) -> dict[int, dict[str, int]]:
         """Per year, the requests answered in each outcome group (总计 column)."""
-        rows = self.per_year(*(_total(f"section3.{row}.total") for row in OUTCOME_ROWS))
+        rows = self.per_year(*(_total(str(CellPath("section3", row, "total"))) for row in OUTCOME_ROWS))
         groups: dict[int, dict[str, int]] = {}
         for year, *sums in rows:
             groups[year] = dict.fromkeys(OUTCOME_GROUPS, 0)
@@ -213,7 +213,7 @@ class _Figures:
         )
 
     def appeals(self) -> Chart:
-        paths = [f"section4.{row.key}.{column.key}" for row in SECTION4.rows for column in APPEAL_OUTCOMES]
+        paths = [str(CellPath("section4", row.key, column.key)) for row in SECTION4.rows for column in APPEAL_OUTCOMES]
         sums = dict(zip(paths, self.totals(*(_total(path) for path in paths)), strict=True))
         return Chart(
             key="appeals",
@@ -224,7 +224,7 @@ class _Figures:
             series=[
                 Series(
                     name=column.label,
-                    values=[sums[f"section4.{row.key}.{column.key}"] for row in SECTION4.rows],
+                    values=[sums[str(CellPath("section4", row.key, column.key))] for row in SECTION4.rows],
                     links=[self.link(status="") for _ in SECTION4.rows],
                 )
                 for column in APPEAL_OUTCOMES
@@ -255,7 +255,7 @@ class _Figures:
         )
 
     def agencies(self) -> Chart:
-        counts = sorted(self.open_flags(Document.agency, severity="error"), key=lambda row: (-row[1], row[0] or ""))
+        counts = sorted(self.open_flags(StoredDocument.agency, severity="error"), key=lambda row: (-row[1], row[0] or ""))
         ranked = counts[:RANKED_AGENCIES]
         return Chart(
             key="agencies",
@@ -285,13 +285,13 @@ def load_dashboard(
     figures = _Figures(session, filters, queue_url)
     by_year = figures.outcomes_by_year()
     years = session.scalars(
-        select(Document.year).where(Document.year.is_not(None), Document.current_version_id.is_not(None)).distinct().order_by(Document.year)
+        select(StoredDocument.year).where(StoredDocument.year.is_not(None), StoredDocument.current_version_id.is_not(None)).distinct().order_by(StoredDocument.year)
     )
     return Dashboard(
         agency=agency,
         year=year,
         template=template,
-        records=figures.totals(func.count(Document.id))[0],
+        records=figures.totals(func.count(StoredDocument.id))[0],
         years=list(years),
         link=figures.link(status=""),
         charts=[

@@ -3,10 +3,12 @@
 Each job is a store :class:`~gxllm.store.Run` of kind ``upload`` whose one
 input is the uploaded file (see :mod:`gxllm.service.uploads`). Jobs run on a
 small pool of worker processes, ``upload_workers`` of them, each document
-with the batch's time limit (``document_timeout_s``), so one slow upload
-holds only its own worker. A job always ends ``finished`` or ``failed``
-with a one-line reason; jobs whose server died are ``interrupted`` and taken
-up again by the next server that starts.
+with the batch's time limit (``document_timeout_s``) and the app's settings,
+so one slow upload holds only its own worker. A job always ends ``finished``
+or ``failed`` with a one-line reason; a job that fails because gxllm is set
+up wrong (:class:`~gxllm.errors.ConfigError`) fails no document, so the same
+report uploaded again once it is fixed is extracted. Jobs whose server died
+are ``interrupted`` and taken up again by the next server that starts.
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gxllm.batch.executors import outcome_of, process_pool, schedule
-from gxllm.batch.inputs import Task
-from gxllm.batch.runner import store_outcome
-from gxllm.errors import one_line
+from gxllm.errors import ConfigError, one_line
 from gxllm.service.uploads import store_upload
 from gxllm.settings import Settings
 from gxllm.store import (
     Failure,
     Run,
+    Task,
     User,
     begin_write,
     find_document,
@@ -37,6 +38,7 @@ from gxllm.store import (
     interrupt_orphaned_runs,
     record_failure,
     start_run,
+    store_outcome,
     writing,
 )
 from gxllm.store.models import utcnow
@@ -67,7 +69,7 @@ class Jobs:
         self._uploads = uploads
         self._timeout = settings.document_timeout_s
         self._max_bytes = settings.max_file_bytes
-        self._processes = process_pool(settings.upload_workers)
+        self._processes = process_pool(settings.upload_workers, settings)
         self._threads = ThreadPoolExecutor(max_workers=settings.upload_workers, thread_name_prefix="gxllm-job")
         self._idle = threading.Condition()
         self._pending = 0
@@ -121,6 +123,9 @@ class Jobs:
     def _run(self, run_id: int) -> None:
         try:
             self._extract(run_id)
+        except ConfigError as error:
+            logger.error("upload job %d: gxllm is set up wrong: %s", run_id, error)
+            self._fail(run_id, str(error), "ConfigError")
         except Exception as error:  # a job must end in a state, whatever went wrong
             if self._closing:
                 return  # stopped with its server: taken up again at the next start
@@ -144,7 +149,7 @@ class Jobs:
                 finish_run(session, run)  # the same content was extracted before: one record per content
                 return
         task = Task(path=str(path), sha256=sha256, size_bytes=path.stat().st_size)
-        outcome = outcome_of(schedule(self._processes, task, timeout=self._timeout, use_llm=None), task, self._timeout)
+        outcome = outcome_of(schedule(self._processes, task, timeout=self._timeout), task, self._timeout)
         if self._closing:
             return
         with writing(self._sessions) as session:
@@ -155,12 +160,13 @@ class Jobs:
             else:
                 finish_run(session, run, "failed")
 
-    def _fail(self, run_id: int, reason: str) -> None:
-        """End a job that broke outside the extraction (the store, the file): failed, with the reason."""
+    def _fail(self, run_id: int, reason: str, error_type: str = "JobError") -> None:
+        """End a job that broke outside the extraction of its document (the store, the file, gxllm's set-up):
+        failed, with the reason, which names no document."""
         try:
             with writing(self._sessions) as session:
                 run = session.get_one(Run, run_id)
-                record_failure(session, path=run.inputs[0], stage="job", error_type="JobError", message=reason, run=run)
+                record_failure(session, path=run.inputs[0], stage="job", error_type=error_type, message=reason, run=run)
                 finish_run(session, run, "failed")
         except Exception:  # the store itself is failing: the next server start ends the job
             logger.exception("upload job %d could not be marked failed", run_id)

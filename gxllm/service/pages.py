@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from gxllm.document import Box
 from gxllm.record import Evidence, Flag
-from gxllm.store import Document
+from gxllm.store import StoredDocument
 
 # Pixels per PDF point on the review page: 1.5 is 108 dpi, sharp enough to read digits.
 RENDER_SCALE = 1.5
@@ -26,7 +26,7 @@ _OUTLINE = (179, 38, 30)  # --error in review.css
 _PAGED_KINDS = ("pdf", "image")
 
 
-def source_file(document: Document) -> Path | None:
+def source_file(document: StoredDocument) -> Path | None:
     """The first path the document was stored under that still holds a file, for PDFs and images."""
     if document.kind not in _PAGED_KINDS:
         return None

@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from gxllm.service.names import KIND_NAMES, RECORD_STATUS_NAMES
 from gxllm.narrative.taxonomy import THEME_NAMES
-from gxllm.store import Document, FlagRow, ItemTheme, ReviewDecision
-from gxllm.store.repository import CLOSING_DECISIONS
+from gxllm.service.names import KIND_NAMES, RECORD_STATUS_NAMES
+from gxllm.store import FlagRow, ItemTheme, ReviewDecision, StoredDocument
+from gxllm.store.flags import CLOSING_DECISIONS
 
 SEVERITIES = ("error", "warning", "info")
 KINDS = ("source", "extraction", "missing")
@@ -85,7 +85,7 @@ class Queue:
 def flag_is_open() -> object:
     """A flag row that no closing decision names: the condition the queue and the dashboard count by."""
     closed = exists().where(
-        ReviewDecision.document_id == Document.id,
+        ReviewDecision.document_id == StoredDocument.id,
         ReviewDecision.flag_fingerprint == FlagRow.fingerprint,
         ReviewDecision.decision.in_(CLOSING_DECISIONS),
     )
@@ -94,15 +94,15 @@ def flag_is_open() -> object:
 
 def document_conditions(filters: QueueFilters, *, skip: str = "") -> list[object]:
     """Conditions on documents for ``filters``, leaving out the facet ``skip`` (its own counts)."""
-    conditions: list[object] = [Document.current_version_id.is_not(None)]
+    conditions: list[object] = [StoredDocument.current_version_id.is_not(None)]
     if filters.agency:
-        conditions.append(Document.agency.contains(filters.agency, autoescape=True))
+        conditions.append(StoredDocument.agency.contains(filters.agency, autoescape=True))
     if filters.year is not None and skip != "year":
-        conditions.append(Document.year == filters.year)
+        conditions.append(StoredDocument.year == filters.year)
     if filters.template and skip != "template":
-        conditions.append(Document.template == filters.template)
+        conditions.append(StoredDocument.template == filters.template)
     if filters.status and skip != "status":
-        conditions.append(Document.review_status == filters.status)
+        conditions.append(StoredDocument.review_status == filters.status)
     # A flag of its own, not correlated with the flags the outer query may be counting.
     candidate = aliased(FlagRow)
     flag_conditions = []
@@ -112,11 +112,11 @@ def document_conditions(filters: QueueFilters, *, skip: str = "") -> list[object
         flag_conditions.append(candidate.kind == filters.kind)
     if flag_conditions:
         conditions.append(
-            exists().where(candidate.record_version_id == Document.current_version_id, *flag_conditions)
+            exists().where(candidate.record_version_id == StoredDocument.current_version_id, *flag_conditions)
         )
     if filters.theme and skip != "theme":
         conditions.append(
-            exists().where(ItemTheme.record_version_id == Document.current_version_id, ItemTheme.theme == filters.theme)
+            exists().where(ItemTheme.record_version_id == StoredDocument.current_version_id, ItemTheme.theme == filters.theme)
         )
     return conditions
 
@@ -129,14 +129,14 @@ def load_queue(session: Session, filters: QueueFilters, *, page: int = 0) -> Que
 
 def next_open_record(session: Session, after: int) -> int | None:
     """The record a reviewer should open after ``after``: the head of the open queue."""
-    conditions = [*document_conditions(QueueFilters()), Document.id != after]
+    conditions = [*document_conditions(QueueFilters()), StoredDocument.id != after]
     rows = queue_rows(session, conditions, limit=1, offset=0)
     return rows[0].record_id if rows else None
 
 
 def queue_rows(session: Session, conditions: list[object], *, limit: int, offset: int) -> list[QueueRow]:
     """Documents meeting ``conditions``: the worst open flag first, then the most open flags."""
-    open_flag = and_(FlagRow.record_version_id == Document.current_version_id, flag_is_open())
+    open_flag = and_(FlagRow.record_version_id == StoredDocument.current_version_id, flag_is_open())
     per_severity = {
         severity: func.count(case((and_(open_flag, FlagRow.severity == severity), FlagRow.id)))
         for severity in SEVERITIES
@@ -149,11 +149,11 @@ def queue_rows(session: Session, conditions: list[object], *, limit: int, offset
         )
     )
     query = (
-        select(Document, total_open.label("open"), *per_severity.values())
-        .outerjoin(FlagRow, FlagRow.record_version_id == Document.current_version_id)
+        select(StoredDocument, total_open.label("open"), *per_severity.values())
+        .outerjoin(FlagRow, FlagRow.record_version_id == StoredDocument.current_version_id)
         .where(*conditions)
-        .group_by(Document.id)
-        .order_by(worst, total_open.desc(), Document.updated_at.desc(), Document.id)
+        .group_by(StoredDocument.id)
+        .order_by(worst, total_open.desc(), StoredDocument.updated_at.desc(), StoredDocument.id)
         .limit(limit)
         .offset(offset)
     )
@@ -162,9 +162,9 @@ def queue_rows(session: Session, conditions: list[object], *, limit: int, offset
     rules: dict[int, set[str]] = {i: set() for i in ids}
     kinds: dict[int, set[str]] = {i: set() for i in ids}
     for document_id, rule, kind in session.execute(
-        select(Document.id, FlagRow.rule, FlagRow.kind)
-        .join(FlagRow, FlagRow.record_version_id == Document.current_version_id)
-        .where(Document.id.in_(ids), flag_is_open())
+        select(StoredDocument.id, FlagRow.rule, FlagRow.kind)
+        .join(FlagRow, FlagRow.record_version_id == StoredDocument.current_version_id)
+        .where(StoredDocument.id.in_(ids), flag_is_open())
         .distinct()
     ):
         rules[document_id].add(rule)
@@ -186,14 +186,14 @@ def queue_rows(session: Session, conditions: list[object], *, limit: int, offset
 
 
 def _counts(session: Session, conditions: list[object]) -> QueueCounts:
-    records = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
+    records = session.scalar(select(func.count(StoredDocument.id)).where(*conditions)) or 0
     open_records = (
-        session.scalar(select(func.count(Document.id)).where(*conditions, Document.review_status == "open")) or 0
+        session.scalar(select(func.count(StoredDocument.id)).where(*conditions, StoredDocument.review_status == "open")) or 0
     )
     open_flags = (
         session.scalar(
             select(func.count(FlagRow.id))
-            .join(Document, FlagRow.record_version_id == Document.current_version_id)
+            .join(StoredDocument, FlagRow.record_version_id == StoredDocument.current_version_id)
             .where(*conditions, flag_is_open())
         )
         or 0
@@ -207,7 +207,7 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
     def documents(column: object, skip: str) -> list[tuple[object, int]]:
         return list(
             session.execute(
-                select(column, func.count(Document.id))
+                select(column, func.count(StoredDocument.id))
                 .where(*document_conditions(filters, skip=skip), column.is_not(None))  # type: ignore[attr-defined]
                 .group_by(column)
                 .order_by(column)
@@ -217,9 +217,9 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
     def flagged(column: object, skip: str) -> list[tuple[object, int]]:
         return list(
             session.execute(
-                select(column, func.count(func.distinct(Document.id)))
+                select(column, func.count(func.distinct(StoredDocument.id)))
                 .select_from(FlagRow)
-                .join(Document, FlagRow.record_version_id == Document.current_version_id)
+                .join(StoredDocument, FlagRow.record_version_id == StoredDocument.current_version_id)
                 .where(*document_conditions(filters, skip=skip))
                 .group_by(column)
                 .order_by(column)
@@ -229,8 +229,8 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
     def themed() -> list[tuple[object, int]]:
         counts = dict(
             session.execute(
-                select(ItemTheme.theme, func.count(func.distinct(Document.id)))
-                .join(Document, ItemTheme.record_version_id == Document.current_version_id)
+                select(ItemTheme.theme, func.count(func.distinct(StoredDocument.id)))
+                .join(StoredDocument, ItemTheme.record_version_id == StoredDocument.current_version_id)
                 .where(*document_conditions(filters, skip="theme"))
                 .group_by(ItemTheme.theme)
             ).all()
@@ -243,10 +243,10 @@ def _facets(session: Session, filters: QueueFilters) -> list[Facet]:
             for value, count in pairs
         ]
 
-    status_counts = dict(documents(Document.review_status, "status"))
+    status_counts = dict(documents(StoredDocument.review_status, "status"))
     return [
-        Facet("year", "年度", options(documents(Document.year, "year"), filters.year)),
-        Facet("template", "模板", options(documents(Document.template, "template"), filters.template)),
+        Facet("year", "年度", options(documents(StoredDocument.year, "year"), filters.year)),
+        Facet("template", "模板", options(documents(StoredDocument.template, "template"), filters.template)),
         Facet("rule", "规则", options(flagged(FlagRow.rule, "rule"), filters.rule)),
         Facet("kind", "类别", options(flagged(FlagRow.kind, "kind"), filters.kind, KIND_NAMES)),
         Facet("theme", "主题", options(themed(), filters.theme)),

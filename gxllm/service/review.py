@@ -23,9 +23,9 @@ from gxllm.record import Amount, Extraction, Flag, Number
 from gxllm.service.params import MAX_STORED_INT
 from gxllm.store import (
     BadCorrection,
-    Document,
     ReviewDecision,
     StaleRecord,
+    StoredDocument,
     User,
     begin_write,
     correct,
@@ -62,7 +62,7 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class RecordState:
-    document: Document
+    document: StoredDocument
     extraction: Extraction
     version_number: int
     flags: list[FlagState]
@@ -87,7 +87,7 @@ class RecordState:
 
 def load_record(session: Session, document_id: int) -> RecordState:
     """The document's current record, its flags with their states, and its audit trail."""
-    document = session.get(Document, document_id, populate_existing=True)
+    document = session.get(StoredDocument, document_id, populate_existing=True)
     if document is None or document.current_version is None:
         raise LookupError(f"没有编号为 {document_id} 的报告记录")
     decisions = session.scalars(
@@ -133,7 +133,7 @@ def apply_decision(session: Session, document_id: int, request: DecisionRequest,
     """
     begin_write(session)
     try:
-        document = session.get(Document, document_id)
+        document = session.get(StoredDocument, document_id)
         if document is None:
             raise LookupError(f"没有编号为 {document_id} 的报告记录")
         if document.version == request.version and any(

@@ -10,13 +10,11 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL
 
 from gxllm.read import SUPPORTED_SUFFIXES
-from gxllm.service.app import db, path_for
 from gxllm.service.auth import (
     LOGIN_CSRF_COOKIE,
     authenticate,
@@ -28,6 +26,15 @@ from gxllm.service.auth import (
     start_session,
 )
 from gxllm.service.dashboard import load_dashboard
+from gxllm.service.deps import (
+    AppSettings,
+    CheckedReviewer,
+    Db,
+    LoginRequired,
+    Reviewer,
+    Throttle,
+    UploadJobs,
+)
 from gxllm.service.jobs import job_view
 from gxllm.service.pages import flagged_boxes, render_page, source_file
 from gxllm.service.params import MAX_STORED_INT, ListPage, PageNumber, RowId
@@ -42,18 +49,14 @@ from gxllm.service.review import (
     load_record,
     parse_value,
 )
-from gxllm.service.throttle import LoginThrottle
+from gxllm.service.templating import path_for, render
 from gxllm.service.uploads import RejectedUpload
 from gxllm.service.views import record_page
+from gxllm.settings import Settings
 from gxllm.store import Run, WebSession, begin_write
 
 router = APIRouter(include_in_schema=False)
-Db = Annotated[Session, Depends(db)]
 _ACTIONS = {"confirm": "confirmed_source", "correct": "corrected", "dismiss": "dismissed"}
-
-
-class LoginRequired(Exception):
-    """Raised by a page that needs a reviewer; answered with the log-in page."""
 
 
 def login_redirect(request: Request, _exc: LoginRequired) -> Response:
@@ -61,33 +64,6 @@ def login_redirect(request: Request, _exc: LoginRequired) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": str(target)})
     return RedirectResponse(str(target), status_code=303)
-
-
-def reviewer(request: Request, session: Db) -> WebSession:
-    web = current_session(session, request)
-    if web is None:
-        raise LoginRequired
-    return web
-
-
-Reviewer = Annotated[WebSession, Depends(reviewer)]
-
-
-async def checked_reviewer(request: Request, web: Reviewer) -> WebSession:
-    """The reviewer of a request that changes something, which must carry the session's CSRF token."""
-    submitted = request.headers.get("x-csrf-token")
-    if submitted is None:
-        submitted = (await request.form()).get("csrf_token")  # type: ignore[assignment]
-    if not csrf_matches(web.csrf_token, submitted):
-        raise HTTPException(403, "表单已失效（CSRF 校验失败），请刷新页面后重试")
-    return web
-
-
-CheckedReviewer = Annotated[WebSession, Depends(checked_reviewer)]
-
-
-def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 def _page_context(web: WebSession) -> dict[str, Any]:
@@ -116,7 +92,7 @@ def _login_form(
 ) -> Response:
     token = login_csrf(request)
     context = {"next": _safe_next(next), "username": username, "error": error, "csrf_token": token}
-    response = _render(request, "login.html", context, status_code=status_code if error else 200)
+    response = render(request, "login.html", context, status_code=status_code if error else 200)
     set_login_csrf(response, token)
     return response
 
@@ -125,6 +101,7 @@ def _login_form(
 def login(
     request: Request,
     session: Db,
+    throttle: Throttle,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
@@ -132,7 +109,6 @@ def login(
 ) -> Response:
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         return _login_form(request, next=next, username=username, error="登录表单已失效，请重新输入")
-    throttle: LoginThrottle = request.app.state.login_throttle
     client = request.client.host if request.client else ""
     wait_s = throttle.wait_s(username, client)
     if wait_s > 0:
@@ -193,7 +169,7 @@ def queue(
     )
     loaded = load_queue(session, filters, page=page)
     context = {**_page_context(web), "rows": loaded.rows, "counts": loaded.counts, "facets": loaded.facets, "filters": filters}
-    return _render(request, "queue.html", context)
+    return render(request, "queue.html", context)
 
 
 # ---------------------------------------------------------------- dashboard
@@ -212,7 +188,7 @@ def dashboard(
         session, agency=agency or None, year=_year(year), template=template or None, queue_url=str(request.url_for("queue"))
     )
     context = {**_page_context(web), "dashboard": figures, "figures": figures.model_dump(mode="json")}
-    return _render(request, "dashboard.html", context)
+    return render(request, "dashboard.html", context)
 
 
 # ---------------------------------------------------------------- a record
@@ -240,7 +216,7 @@ def _record_response(
         conflict=conflict or error,
     )
     context = {**_page_context(web), "page": page}
-    return _render(request, "_record.html" if partial else "record.html", context, status_code)
+    return render(request, "_record.html" if partial else "record.html", context, status_code)
 
 
 @router.get("/records/{record_id}", name="record_page")
@@ -287,7 +263,7 @@ def flag_action(
 
 
 @router.get("/records/{record_id}/pages/{page}.png", name="page_image")
-def page_image(request: Request, session: Db, _web: Reviewer, record_id: RowId, page: PageNumber) -> Response:
+def page_image(session: Db, settings: AppSettings, _web: Reviewer, record_id: RowId, page: PageNumber) -> Response:
     """A page of the record's PDF or scan, rendered here, with the open flags' boxes drawn."""
     try:
         state = load_record(session, record_id)
@@ -295,7 +271,7 @@ def page_image(request: Request, session: Db, _web: Reviewer, record_id: RowId, 
         if path is None:
             raise LookupError("这份报告没有可显示的页面图像")
         boxes = flagged_boxes(state.extraction.evidence, state.open_flags).get(page, [])
-        png = render_page(path, state.document.kind or "", page, boxes, request.app.state.settings.max_page_pixels)
+        png = render_page(path, state.document.kind or "", page, boxes, settings.max_page_pixels)
     except LookupError as missing:
         raise HTTPException(404, str(missing)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
@@ -304,8 +280,7 @@ def page_image(request: Request, session: Db, _web: Reviewer, record_id: RowId, 
 # ---------------------------------------------------------------- upload
 
 
-def _upload_context(request: Request, web: WebSession) -> dict[str, Any]:
-    settings = request.app.state.settings
+def _upload_context(settings: Settings, web: WebSession) -> dict[str, Any]:
     return {
         **_page_context(web),
         "accept": ",".join(sorted(SUPPORTED_SUFFIXES)),
@@ -316,23 +291,25 @@ def _upload_context(request: Request, web: WebSession) -> dict[str, Any]:
 
 
 @router.get("/upload", name="upload_page")
-def upload_page(request: Request, web: Reviewer) -> Response:
-    return _render(request, "upload.html", _upload_context(request, web))
+def upload_page(request: Request, settings: AppSettings, web: Reviewer) -> Response:
+    return render(request, "upload.html", _upload_context(settings, web))
 
 
 @router.post("/upload", name="upload_submit")
-def upload_submit(request: Request, session: Db, web: CheckedReviewer, file: UploadFile) -> Response:
+def upload_submit(
+    request: Request, session: Db, settings: AppSettings, jobs: UploadJobs, web: CheckedReviewer, file: UploadFile
+) -> Response:
     try:
-        run = request.app.state.jobs.submit(session, file.file, file.filename or "", web.user)
+        run = jobs.submit(session, file.file, file.filename or "", web.user)
     except RejectedUpload as refused:
-        context = {**_upload_context(request, web), "error": str(refused)}
-        return _render(request, "upload.html", context, status_code=413 if refused.too_large else 415)
+        context = {**_upload_context(settings, web), "error": str(refused)}
+        return render(request, "upload.html", context, status_code=413 if refused.too_large else 415)
     return RedirectResponse(path_for(request, "job_page", job_id=run.id), status_code=303)
 
 
 @router.get("/jobs/{job_id}", name="job_page")
-def job_page(request: Request, session: Db, web: Reviewer, job_id: RowId) -> Response:
+def job_page(request: Request, session: Db, settings: AppSettings, web: Reviewer, job_id: RowId) -> Response:
     run = session.get(Run, job_id)
     if run is None or run.kind != "upload":
         raise HTTPException(404, f"没有编号为 {job_id} 的上传任务")
-    return _render(request, "upload.html", {**_upload_context(request, web), "job": job_view(session, run)})
+    return render(request, "upload.html", {**_upload_context(settings, web), "job": job_view(session, run)})

@@ -17,7 +17,7 @@ from gxllm.record import Evidence, Flag, Number, Record, Severity
 from gxllm.service.names import DECISION_NAMES
 from gxllm.service.pages import flagged_boxes, source_file
 from gxllm.service.review import RecordState
-from gxllm.template import Column
+from gxllm.template import CellPath, Column
 from gxllm.validate.messages import show
 
 SEVERITY_ORDER: dict[Severity, int] = {"error": 0, "warning": 1, "info": 2}
@@ -74,7 +74,7 @@ def table_views(record: Record, open_flags: list[Flag], corrected: set[str]) -> 
                 if column.key not in own:
                     cells.append(None)
                     continue
-                path = f"{table.section}.{row.key}.{column.key}"
+                path = str(CellPath(table.section, row.key, column.key))
                 value: Number | None = record.cell(path)
                 cells.append(CellView(path, show(value), value is None, flagged.get(path), path in corrected))
             rows.append(RowView(row_label(spec, table.section, row.key), cells))

@@ -23,31 +23,33 @@ Tables (:mod:`gxllm.store.models`)::
     failures         inputs that could not be processed: path, stage, error, run
     users, sessions, api_tokens   reviewer accounts (hashes only, never secrets)
 
-Repository (:mod:`gxllm.store.repository`; each function takes a Session and
-leaves the commit to the caller, so one document is one transaction)::
+Functions (each takes a Session and leaves the commit to the caller, so one
+document is one transaction), by module::
 
-    open_store(url=None) -> sessionmaker           migrate to head, then sessions
-    upgrade(url=None, revision="head")             migrations only
-    writing(sessions) -> Session (context)         one short transaction that writes
-    begin_write(session)                           the session's next transaction writes
-    start_run(session, *, kind, inputs, executor, workers, settings, versions, created_by) -> Run
-    finish_run(session, run, status="finished")
-    interrupt_orphaned_runs(session) -> [Run]      runs whose process died: interrupted
-    recent_runs(session, limit) -> [Run]           latest first (gxllm batch --status)
-    done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
-    store_extraction(session, extraction, *, path, size_bytes, text, run) -> Document
-    record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
-    find_document(session, sha256) -> Document | None
-    to_extraction(record_version) -> Extraction              a stored version as pipeline data
-    item_themes(record_version) -> {list: [[theme, …], …]}   each item's themes, main first
-    theme_counts(session) -> [ThemeCount]                     items and documents by list and theme, current records
-    flag_states(session, document) -> [(FlagRow, closing ReviewDecision | None)]
-    open_flags(session, document) -> [FlagRow]
-    claim(session, document_id, expected_version) -> Document   or StaleRecord
-    decide(session, document_id, *, expected_version, fingerprint, decision, reviewer, reason)
-    correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
+    engine.py    open_store(url=None) -> sessionmaker           migrate to head, then sessions
+                 upgrade(url=None, revision="head")             migrations only
+                 writing(sessions) -> Session (context)         one short transaction that writes
+                 begin_write(session)                           the session's next transaction writes
+    runs.py      start_run(session, *, kind, inputs, executor, workers, settings, versions, created_by) -> Run
+                 finish_run(session, run, status="finished")
+                 interrupt_orphaned_runs(session) -> [Run]      runs whose process died: interrupted
+                 recent_runs(session, limit) -> [Run]           latest first (gxllm batch --status)
+    ingest.py    done_and_failed(session, sha256s) -> (done, failed)      what a resumed batch skips
+                 store_outcome(session, run, outcome, paths) -> pages     a worker's Outcome (outcomes.py)
+                 store_extraction(session, extraction, *, path, size_bytes, text, run) -> StoredDocument
+                 record_failure(session, *, path, stage, error_type, message, sha256, size_bytes, run) -> Failure
+                 find_document(session, sha256) -> StoredDocument | None
+    versions.py  to_extraction(record_version) -> Extraction              a stored version as pipeline data
+                 item_themes(record_version) -> {list: [[theme, …], …]}   each item's themes, main first
+                 theme_counts(session) -> [ThemeCount]                     items and documents by list and theme
+    flags.py     flag_states(session, document) -> [(FlagRow, closing ReviewDecision | None)]
+                 open_flags(session, document) -> [FlagRow]
+                 refresh_review_status(session, document)
+    review.py    claim(session, document_id, expected_version) -> StoredDocument   or StaleRecord
+                 decide(session, document_id, *, expected_version, fingerprint, decision, reviewer, reason)
+                 correct(session, document_id, *, expected_version, cell, value, reviewer, fingerprint, reason)
                                       new version, validator re-run on it, decision "corrected"
-    add_user(session, username, password_hash, role) / find_user(session, username) / all_users(session)
+    users.py     add_user(session, username, password_hash, role) / find_user(session, username) / all_users(session)
 
 A transaction that writes is begun as a writer (``writing``/``begin_write``):
 on SQLite it takes the one write lock first, waiting up to the busy timeout
@@ -57,7 +59,7 @@ nothing slow (extracting, hashing files) happens inside one.
 
 A flag is open until a ``confirmed_source`` or ``dismissed`` decision names
 its fingerprint; fingerprints are stable across versions, so a correction
-elsewhere does not reopen it. ``Document.review_status`` (unread, clean, open,
+elsewhere does not reopen it. ``StoredDocument.review_status`` (unread, clean, open,
 reviewed) is kept up to date by these functions, for the review queue.
 """
 
@@ -69,9 +71,17 @@ from gxllm.store.engine import (
     upgrade,
     writing,
 )
+from gxllm.store.flags import flag_states, open_flags, refresh_review_status
+from gxllm.store.ingest import (
+    add_path,
+    done_and_failed,
+    find_document,
+    record_failure,
+    store_extraction,
+    store_outcome,
+)
 from gxllm.store.models import (
     ApiToken,
-    Document,
     DocumentPath,
     Failure,
     FlagRow,
@@ -79,50 +89,31 @@ from gxllm.store.models import (
     RecordVersion,
     ReviewDecision,
     Run,
+    StoredDocument,
     User,
     WebSession,
 )
-from gxllm.store.repository import (
-    BadCorrection,
-    BadUsername,
-    StaleRecord,
-    add_path,
-    add_user,
-    all_users,
-    claim,
-    correct,
-    decide,
-    done_and_failed,
-    find_document,
-    find_user,
-    finish_run,
-    flag_states,
-    interrupt_orphaned_runs,
-    item_themes,
-    open_flags,
-    recent_runs,
-    record_failure,
-    refresh_review_status,
-    start_run,
-    store_extraction,
-    theme_counts,
-    to_extraction,
-    to_flag,
-)
+from gxllm.store.outcomes import Outcome, Task
+from gxllm.store.review import BadCorrection, StaleRecord, claim, correct, decide
+from gxllm.store.runs import finish_run, interrupt_orphaned_runs, recent_runs, start_run
+from gxllm.store.users import BadUsername, add_user, all_users, find_user
+from gxllm.store.versions import item_themes, theme_counts, to_extraction, to_flag
 
 __all__ = [
     "ApiToken",
     "BadCorrection",
     "BadUsername",
-    "Document",
     "DocumentPath",
     "Failure",
     "FlagRow",
     "ItemTheme",
+    "Outcome",
     "RecordVersion",
     "ReviewDecision",
     "Run",
     "StaleRecord",
+    "StoredDocument",
+    "Task",
     "User",
     "WebSession",
     "add_path",
@@ -148,6 +139,7 @@ __all__ = [
     "refresh_review_status",
     "start_run",
     "store_extraction",
+    "store_outcome",
     "theme_counts",
     "to_extraction",
     "to_flag",

@@ -4,13 +4,13 @@ A *document* is a file's content, known by its sha256: the same bytes under
 two paths are one document with two ``DocumentPath`` rows. What gxllm read
 from it is kept as numbered ``RecordVersion`` rows: version 1 is the
 extraction, each reviewer correction adds the next one (its ``parent`` is the
-version it corrected), and ``Document.current_version`` points at the newest.
+version it corrected), and ``StoredDocument.current_version`` points at the newest.
 Nothing is updated in place, so every value a record ever had stays in the
 store; ``ReviewDecision`` rows are the audit trail of who decided what.
 
-``Document.version`` is the optimistic lock a reviewer's edit is checked
+``StoredDocument.version`` is the optimistic lock a reviewer's edit is checked
 against: every change to a document's reviewable state increments it (see
-:func:`gxllm.store.repository.claim`), so two reviewers working from the same
+:func:`gxllm.store.review.claim`), so two reviewers working from the same
 page cannot overwrite each other silently.
 """
 
@@ -132,7 +132,7 @@ class Run(Base):
     owner: Mapped[str | None] = mapped_column(String(255))
 
 
-class Document(Base):
+class StoredDocument(Base):
     """One input content, by sha256, with the fields of its current record copied for filtering."""
 
     __tablename__ = "documents"
@@ -178,7 +178,7 @@ class DocumentPath(Base):
     path: Mapped[str] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    document: Mapped[Document] = relationship(back_populates="paths")
+    document: Mapped[StoredDocument] = relationship(back_populates="paths")
 
 
 class RecordVersion(Base):
@@ -200,7 +200,7 @@ class RecordVersion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    document: Mapped[Document] = relationship(foreign_keys=[document_id], back_populates="versions")
+    document: Mapped[StoredDocument] = relationship(foreign_keys=[document_id], back_populates="versions")
     parent: Mapped[RecordVersion | None] = relationship(remote_side=[id])
     created_by: Mapped[User | None] = relationship()
     flags: Mapped[list[FlagRow]] = relationship(
@@ -277,7 +277,7 @@ class ReviewDecision(Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    document: Mapped[Document] = relationship(back_populates="decisions")
+    document: Mapped[StoredDocument] = relationship(back_populates="decisions")
     reviewer: Mapped[User] = relationship()
     record_version: Mapped[RecordVersion] = relationship(foreign_keys=[record_version_id])
     result_version: Mapped[RecordVersion | None] = relationship(foreign_keys=[result_version_id])
@@ -298,4 +298,4 @@ class Failure(Base):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    document: Mapped[Document | None] = relationship()
+    document: Mapped[StoredDocument | None] = relationship()

@@ -26,12 +26,13 @@ from gxllm.claims import claims
 from gxllm.document import Compact, Segmented
 from gxllm.record import Evidence, Record
 from gxllm.tables.lines import read_by_lines
-from gxllm.tables.resolve import Cell, Choice, ProseClaim, Reading, resolve
+from gxllm.tables.resolve import CellReading, Choice, ProseClaim, Reading, resolve
 from gxllm.tables.rows import cell_paths, null_choice, parse_value, row_choice
 from gxllm.tables.tokens import Kind, Token, tokenize
 from gxllm.template import (
     OTHER_GROUP,
     TEMPLATES,
+    CellPath,
     Column,
     Row,
     Table,
@@ -309,14 +310,14 @@ def _block_choice(rows: list[Row], section: str, tokens: list[Token]) -> Choice:
 
     def by_rows() -> Reading:
         return {
-            f"{section}.{r.key}.{c.key}": parse_value(values[i * k + j], c.kind)
+            str(CellPath(section, r.key, c.key)): parse_value(values[i * k + j], c.kind)
             for i, r in enumerate(rows)
             for j, c in enumerate(r.columns)
         }
 
     def by_columns() -> Reading:
         return {
-            f"{section}.{r.key}.{c.key}": parse_value(values[j * m + i], c.kind)
+            str(CellPath(section, r.key, c.key)): parse_value(values[j * m + i], c.kind)
             for i, r in enumerate(rows)
             for j, c in enumerate(r.columns)
         }
@@ -469,13 +470,14 @@ def read_tables(segmented: Segmented) -> TablesResult:
     for path, cell in reading.cells.items():
         record.set_cell(path, cell.value)
         evidence[path] = _evidence(segmented, cell)
-        section, row_key, _column = path.split(".")
-        if (section, row_key) in label_notes:
-            note = "; ".join(n for n in (evidence[path].note, label_notes[(section, row_key)]) if n)
+        at = CellPath.parse(path)
+        row = (at.section, at.row)
+        if row in label_notes:
+            note = "; ".join(n for n in (evidence[path].note, label_notes[row]) if n)
             evidence[path] = evidence[path].model_copy(update={"note": note})
     questions = []
     for choice in reading.open:
-        rows = {tuple(p.split(".")[:2]) for p in choice.paths}
+        rows = {(cell.section, cell.row) for cell in map(CellPath.parse, choice.paths)}
         found = [spans[r] for r in rows if r in spans]
         if found:
             start, end = min(a for a, _ in found), max(b for _, b in found)
@@ -497,7 +499,7 @@ def _readable(choices: list[Choice]) -> int:
     return sum(1 for c in choices for p in c.paths if any(r[p].value is not None for r in c.readings))
 
 
-def _evidence(segmented: Segmented, cell: Cell) -> Evidence:
+def _evidence(segmented: Segmented, cell: CellReading) -> Evidence:
     if cell.token is None:
         return Evidence(note=cell.note)
     start, end = cell.part or (cell.token.start, cell.token.end)

@@ -23,7 +23,7 @@ _MAX_NODES = 20_000
 
 
 @dataclass(frozen=True)
-class Cell:
+class CellReading:
     """One reading of one cell: a value with its token, or null with a reason."""
 
     value: Number | None
@@ -35,7 +35,7 @@ class Cell:
     restored: bool = False
 
 
-Reading = dict[str, Cell]  # cell path -> cell
+Reading = dict[str, CellReading]  # cell path -> cell
 
 
 @dataclass
@@ -321,7 +321,7 @@ def _drop_misfits(result: TableReading, choices: list[Choice], rules: tuple[SumR
                 broken += 1
         if broken >= holding and broken:
             note = "no way of putting back the repeats the source deleted fits the table's sums"
-            result.cells.update({p: Cell(None, None, note) for p in choice.paths})
+            result.cells.update({p: CellReading(None, None, note) for p in choice.paths})
             result.open = [o for o in result.open if not set(o.paths) & set(choice.paths)]
     return result
 
@@ -348,5 +348,5 @@ def _doubtful(choice: Choice, winners: list[Reading], why: str = "the table's su
         if len(options) == 1 and winners:
             cells[path] = winners[0][path]
         else:
-            cells[path] = Cell(None, None, f"{choice.doubt}; {why}")
+            cells[path] = CellReading(None, None, f"{choice.doubt}; {why}")
     return cells

@@ -12,26 +12,26 @@ import dataclasses
 import itertools
 
 from gxllm.lexicon import parse_number
-from gxllm.tables.resolve import Cell, Choice
+from gxllm.tables.resolve import CellReading, Choice
 from gxllm.tables.tokens import Kind, Token
-from gxllm.template import Column, Row
+from gxllm.template import CellPath, Column, Row
 
 # Candidate digit splits looked at per row before giving up.
 _MAX_SPLITS = 20000
 _REPEAT_NOTE = "printed once: the source's converter deleted the line repeating it; put back as the table's sums allow"
 
 
-def parse_value(token: Token, kind: str) -> Cell:
+def parse_value(token: Token, kind: str) -> CellReading:
     """A cell from its printed token; a count must be a whole number."""
     if token.kind in (Kind.NULL, Kind.EMPTY):
         note = "empty cell" if token.kind is Kind.EMPTY else f"printed as {token.text!r}: no value"
-        return Cell(None, token if token.kind is Kind.NULL else None, note)
+        return CellReading(None, token if token.kind is Kind.NULL else None, note)
     number = parse_number(token.text)
     if kind != "money" and isinstance(number, float):
         if not number.is_integer():
-            return Cell(None, token, f"{token.text!r} is not a whole number")
+            return CellReading(None, token, f"{token.text!r} is not a whole number")
         number = int(number)
-    return Cell(number, token)
+    return CellReading(number, token)
 
 
 def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, str, int]]]:
@@ -71,7 +71,7 @@ def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, st
     return results
 
 
-def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list[Cell]]:
+def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list[CellReading]]:
     """Ways to put back the repeats a converter deleted: each value alone on
     its line stands for a run of one or more equal cells."""
     repeatable = [i for i, t in enumerate(values) if t.alone]
@@ -79,13 +79,13 @@ def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list
     readings = []
     # (value, column kind) -> the cell as printed and as a repeat put back; shared
     # by the readings, of which a section-4 line can have thousands
-    made: dict[tuple[int, str], tuple[Cell, Cell]] = {}
+    made: dict[tuple[int, str], tuple[CellReading, CellReading]] = {}
     for bars in itertools.combinations(range(extra + len(repeatable) - 1), len(repeatable) - 1):
         # stars and bars: how many of the extra cells repeat each repeatable value
         edges = (-1, *bars, extra + len(repeatable) - 1)
         repeats = dict.fromkeys(range(len(values)), 0)
         repeats.update({i: edges[j + 1] - edges[j] - 1 for j, i in enumerate(repeatable)})
-        cells: list[Cell] = []
+        cells: list[CellReading] = []
         for i, token in enumerate(values):
             kind = columns[len(cells)].kind
             if (i, kind) not in made:
@@ -114,7 +114,7 @@ def row_cells(
     tokens: list[Token],
     repeats_deleted: bool = False,
     printed: tuple[Column, ...] = (),
-) -> tuple[list[list[Cell]], str]:
+) -> tuple[list[list[CellReading]], str]:
     """Every reading of one row's cells that its tokens allow, and the doubt.
 
     ``printed`` are the columns the table's header names above the row, when
@@ -126,12 +126,12 @@ def row_cells(
         by_column = dict(zip(printed, values, strict=True))
         return [
             [
-                parse_value(by_column[c], c.kind) if c in by_column else Cell(None, None, f"column {c.label!r} not printed in this table")
+                parse_value(by_column[c], c.kind) if c in by_column else CellReading(None, None, f"column {c.label!r} not printed in this table")
                 for c in columns
             ]
         ], ""
 
-    def parsed(tokens_in_order: list[Token]) -> list[Cell]:
+    def parsed(tokens_in_order: list[Token]) -> list[CellReading]:
         return [parse_value(t, c.kind) for t, c in zip(tokens_in_order, columns, strict=True)]
 
     if len(values) == k:
@@ -166,7 +166,7 @@ def row_cells(
                 cells.append(parse_value(token, column.kind))
             else:
                 part = (token.start + at, token.start + at + len(digits))
-                cells.append(Cell(int(digits), token, f"digits run together in {token.text!r}", part))
+                cells.append(CellReading(int(digits), token, f"digits run together in {token.text!r}", part))
         readings.append(cells)
     return readings, f"digits run together: {len(splits)} ways to split them"
 
@@ -180,14 +180,14 @@ def row_choice(
 ) -> Choice:
     readings, doubt = row_cells(columns, tokens, repeats_deleted, printed)
     if not readings:
-        return Choice(paths, [{p: Cell(None, None, doubt) for p in paths}], doubt)
+        return Choice(paths, [{p: CellReading(None, None, doubt) for p in paths}], doubt)
     return Choice(paths, [dict(zip(paths, cells, strict=True)) for cells in readings], doubt)
 
 
 def null_choice(rows: list[Row], section: str, note: str) -> Choice:
     paths = cell_paths(section, rows)
-    return Choice(paths, [{p: Cell(None, None, note) for p in paths}], note)
+    return Choice(paths, [{p: CellReading(None, None, note) for p in paths}], note)
 
 
 def cell_paths(section: str, rows: list[Row]) -> list[str]:
-    return [f"{section}.{r.key}.{c.key}" for r in rows for c in r.columns]
+    return [str(CellPath(section, r.key, c.key)) for r in rows for c in r.columns]

@@ -15,7 +15,7 @@ from typing import Literal
 
 from gxllm.labels import row_label
 from gxllm.record import Flag, Number
-from gxllm.template import APPLICANT_COLUMNS, TEMPLATES, sum_rules
+from gxllm.template import APPLICANT_COLUMNS, TEMPLATES, CellPath, sum_rules
 from gxllm.validate.context import Context
 from gxllm.validate.messages import show
 
@@ -106,7 +106,7 @@ def _connected(equations_: list[Equation]) -> list[list[Equation]]:
 def _terms(ctx: Context, eq: Equation, paths: tuple[str, ...], values: dict[str, Number]) -> str:
     def name(path: str) -> str:
         if eq.along == "column":
-            return ctx.label(path.rsplit(".", 1)[0])
+            return ctx.label(CellPath.parse(path).row_path)
         assert ctx.spec is not None
         return ctx.spec.column(path).label
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gxllm import strict_json
-from gxllm.console import fail_line
+from gxllm.console import config_error_exits, fail_line
 from gxllm.errors import GxllmError, UnreadableInput, one_line
 from gxllm.record import Evidence, Flag, Record
 from gxllm.validate import validate
@@ -112,10 +112,15 @@ def validate_command(
 ) -> None:
     """Check a record against every rule of docs/record.md §3. Exit 0: no error; 1: errors found; 2: bad input."""
     from gxllm.pipeline import read_normalized
+    from gxllm.settings import get_settings
 
     record, evidence, raw = _or_exit(record_file, load_record)
     earlier = _or_exit(previous, load_record)[0] if previous is not None else None
-    source_text = _or_exit(source, read_normalized).text if source is not None else None
+    source_text = None
+    if source is not None:
+        with config_error_exits("validate"):
+            settings = get_settings()
+        source_text = _or_exit(source, lambda path: read_normalized(path, settings)).text
     flags = validate(record, evidence=evidence, source_text=source_text, raw=raw, previous=earlier)
     if as_json:
         dumped = [flag.model_dump(mode="json", exclude_none=True) for flag in flags]

@@ -11,7 +11,7 @@ from gxllm.document import Compact
 from gxllm.labels import cell_label
 from gxllm.record import Evidence, Flag, FlagKind, Number, Record, Severity
 from gxllm.template import Template
-from gxllm.validate.grounding import Reading, read_value
+from gxllm.validate.readings import Reading, read_value
 
 
 @dataclass

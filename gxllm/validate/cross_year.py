@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gxllm.labels import cell_label
 from gxllm.record import Flag
-from gxllm.template import APPLICANT_COLUMNS
+from gxllm.template import APPLICANT_COLUMNS, CellPath
 from gxllm.validate.context import Context
 from gxllm.validate.messages import show
 
@@ -15,7 +15,8 @@ def check(ctx: Context) -> list[Flag]:
         return []
     flags: list[Flag] = []
     for column in APPLICANT_COLUMNS:
-        path, earlier = f"section3.carried_over.{column.key}", f"section3.carried_forward.{column.key}"
+        path = str(CellPath("section3", "carried_over", column.key))
+        earlier = str(CellPath("section3", "carried_forward", column.key))
         before = previous.cell(earlier) if previous.section3 else None
         now = ctx.value(path)
         if before is None or now is None or before == now:

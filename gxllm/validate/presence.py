@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gxllm.record import Flag, FlagKind, Severity
-from gxllm.template import Row, Table
+from gxllm.template import CellPath, Row, Table
 from gxllm.validate.context import Context
 from gxllm.validate.messages import join_labels
 
@@ -76,7 +76,7 @@ def _missing_section(ctx: Context, table: Table) -> Flag:
 
 
 def _missing_cells(ctx: Context, table: Table, row: Row) -> list[Flag]:
-    paths = [f"{table.section}.{row.key}.{c.key}" for c in row.columns]
+    paths = [str(CellPath(table.section, row.key, c.key)) for c in row.columns]
     null = [p for p in paths if ctx.value(p) is None]
     if not null:
         return []
@@ -88,10 +88,9 @@ def _missing_cells(ctx: Context, table: Table, row: Row) -> list[Flag]:
         message = f"原表未填：{join_labels([ctx.label(p) for p in blank])}在报告中印作空白或“—”。"
         flags.append(_flag(blank, "info", "source", message, ctx))
     if unread:
-        absent = [p for p in unread if _absent(ctx, *p.split("."))]
-        row_path = f"{table.section}.{row.key}"
+        absent = [p for p in unread if _absent(ctx, *CellPath.parse(p))]
         if len(unread) == len(paths):
-            subject = f"{ctx.label(row_path)}整行"
+            subject = f"{ctx.label(CellPath.parse(paths[0]).row_path)}整行"
         else:
             subject = join_labels([ctx.label(p) for p in unread])
         state = "在输入中缺失" if absent else "为空（未读出）"
@@ -105,7 +104,7 @@ def _other_printed_as_one_row(ctx: Context) -> Flag | None:
     without a source, three wholly null rows are taken to mean the same)."""
     if ctx.spec is None or ctx.spec.version != "2021" or ctx.record.section3 is None:
         return None
-    paths = [f"section3.{key}.{c.key}" for key in _OTHER_SPLIT_2021 for c in ctx.spec.section3.row(key).columns]
+    paths = [str(CellPath("section3", key, c.key)) for key in _OTHER_SPLIT_2021 for c in ctx.spec.section3.row(key).columns]
     if any(ctx.value(p) is not None for p in paths):
         return None
     sub_labels = [ctx.spec.section3.row(key).pattern for key in _OTHER_SPLIT_2021[:2]]

@@ -8,32 +8,11 @@ only in how they load weights and generate.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
-
-from pydantic import BaseModel
-
 from gxllm.llm.errors import RuntimeUnavailable
+from gxllm.llm.runtimes.base import Completion, FinishReason, Message, Runtime
 from gxllm.settings import Settings
 
-Message = dict[str, str]
-FinishReason = Literal["stop", "length"]
-
-
-class Completion(BaseModel):
-    text: str
-    tokens_in: int
-    tokens_out: int
-    seconds: float
-    finish_reason: FinishReason
-
-
-class Runtime(Protocol):
-    # Names runtime and weights for the answer cache.
-    model_id: str
-
-    def complete(self, messages: list[Message], *, max_tokens: int) -> Completion:
-        """One greedy answer; raises AnswerTimeout past the runtime's time limit."""
-        ...
+__all__ = ["Completion", "FinishReason", "Message", "Runtime", "load_runtime"]
 
 
 def load_runtime(settings: Settings) -> Runtime:

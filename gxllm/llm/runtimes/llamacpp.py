@@ -17,7 +17,7 @@ import time
 
 from gxllm.llm.errors import AnswerTimeout, RuntimeUnavailable
 from gxllm.llm.models import ModelFiles
-from gxllm.llm.runtimes import Completion, Message
+from gxllm.llm.runtimes.base import Completion, Message
 
 
 class LlamaCppRuntime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from gxllm.llm.errors import AnswerTimeout, RuntimeUnavailable
-from gxllm.llm.runtimes import Completion, Message
+from gxllm.llm.runtimes.base import Completion, Message
 
 
 class OpenAICompatRuntime:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from gxllm.export.records import ExportedRecord
+from gxllm.template import CellPath
 
 IDENTITY = {"record_id": "int64", "agency": "object", "year": "Int64", "template": "object"}
 RECORD_COLUMNS = {
@@ -100,7 +101,7 @@ def cells_frame(items: Iterable[ExportedRecord]) -> pd.DataFrame:
         for table in spec.tables:
             for row in table.rows:
                 for column in row.columns:
-                    path = f"{table.section}.{row.key}.{column.key}"
+                    path = str(CellPath(table.section, row.key, column.key))
                     rows.append({
                         **identity, "cell": path, "section": table.section, "row": row.key, "column": column.key,
                         "row_label": row.label, "column_label": column.label, "kind": column.kind, "value": values[path],
