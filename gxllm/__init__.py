@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+from importlib.metadata import version
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+# The version is written once, in pyproject.toml.
+__version__ = version("gxllm")
 
 if TYPE_CHECKING:
     from gxllm.api import Store, extract, open_store, validate

@@ -72,7 +72,7 @@ def _imported(tree: ast.AST) -> Iterator[str]:
             names = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in MODULES else node.module or "" for alias in node.names]
         else:
             continue
-        yield from (name for name in names if name.startswith("gxllm."))
+        yield from (name for name in names if name == "gxllm" or name.startswith("gxllm."))
 
 
 def module_imports() -> dict[str, set[str]]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from importlib.metadata import version
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING, Protocol
 
-from gxllm import __version__
 from gxllm.errors import ConfigError
 from gxllm.evaluate.gold import GoldCase, load_gold_dir
 from gxllm.evaluate.metrics import (
@@ -187,7 +187,7 @@ def evaluate(
         if on_case is not None:
             on_case(len(cases), result)
     return EvalReport(
-        gxllm_version=__version__,
+        gxllm_version=version("gxllm"),
         directory=str(directory),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         use_llm=use_llm,
