@@ -140,3 +140,24 @@ def test_markdown_markup_comes_off_and_its_tables_stay_readable():
         "一、总体情况", "本年公开信息。", "引文", "| 信息内容 | 本年制发件数 |", "|---|---|", "| 规章 | 2 |", "",
         "行政许可\t18", "", "下文", "另起",
     ]  # the header rule stays for the table reader, which skips it
+
+
+def test_tabs_a_crawler_ends_every_line_with_are_not_blank_cells():
+    # A real dump with a tab after every line, its prose too, reads as its gold.
+    from gxllm.evaluate.gold import load_gold_dir
+    from gxllm.pipeline import extract
+    from tests.conftest import ROOT
+
+    case = next(c for c in load_gold_dir(ROOT / "fixtures" / "real") if c.source.name == "putian-hyj-2024.txt")
+    tabbed = "\n".join(line + "\t" for line in case.source.read_text(encoding="utf-8").split("\n"))
+    record = extract(Source(name=case.source.name, data=tabbed.encode()), settings=Settings()).record
+    assert dict(record.cells()) == dict(case.gold.cells())
+
+
+def test_a_tab_closing_a_table_row_stays_a_blank_cell():
+    text = "一、总体情况\n本年度我局共主动公开政府信息二百条，比上年有所增加。\n行政许可\t3\t\n规章\t\t1\n"
+    lines = [line.text for line in read_document(Source(name="r.txt", data=text.encode()), Settings()).lines]
+    assert lines[2:4] == ["行政许可\t3\t", "规章\t\t1"]
+    tabbed = "\n".join(line + "\t" for line in text.split("\n"))
+    lines = [line.text for line in read_document(Source(name="r.txt", data=tabbed.encode()), Settings()).lines]
+    assert lines[1:4] == ["本年度我局共主动公开政府信息二百条，比上年有所增加。", "行政许可\t3", "规章\t\t1"]

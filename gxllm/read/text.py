@@ -19,6 +19,8 @@ _BOMS = (
 )
 # Share of text characters below which a decoding is taken for garbage.
 _MIN_TEXT_SHARE = 0.9
+# A line of prose: a sentence's full stop and more than a table cell holds.
+_PROSE_LENGTH = 20
 
 
 def _bom_free_utf16(data: bytes) -> str | None:
@@ -80,9 +82,21 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     raise UnreadableInput("not text in any encoding gxllm knows (UTF-8/16/32, GB18030/GBK)")
 
 
+def _without_trailing_tabs(lines: list[str]) -> list[Line]:
+    """Lines as stored, less the tabs some crawlers end every line with.
+
+    A tab at a line's end may close a blank table cell, so it stays, unless
+    the prose ends with tabs too: a sentence is never followed by a cell, so
+    there the trailing tabs are the crawler's and no line's are cells."""
+    prose = [line for line in lines if "。" in line and len(line.strip()) > _PROSE_LENGTH]
+    if prose and sum(line.endswith("\t") for line in prose) * 2 > len(prose):
+        return [Line(text=line.rstrip("\t ")) for line in lines]
+    return [Line(text=line) for line in lines]
+
+
 def read_text(source: Source) -> Document:
     text, encoding = decode_bytes(source.data)
     if not text.strip():
         raise EmptyInput("the file holds no text")
-    lines = [Line(text=line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = _without_trailing_tabs(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return Document(path=source.name, sha256=source.sha256, kind="text", encoding=encoding, lines=lines)
