@@ -225,6 +225,23 @@ def test_short_row_without_empties_is_null_with_reason(lianyun):
     assert result.open_choices == []
 
 
+def test_rows_with_more_readings_than_are_weighed_stay_null_with_reason(lianyun):
+    # A run of 40 digits for 7 cells has C(39, 6) cuts, 40 equal values for 7
+    # cells C(39, 33) spans: neither is searched, both rows are null and say why.
+    def printer(label: str, cells: list[str]) -> str:
+        if label.startswith("一、本年新收"):
+            cells = ["9" * 40]
+        elif label == "（二）部分公开":
+            cells = ["0"] * 40
+        return " ".join([label, *cells])
+
+    result = read_tables(segmented(render(lianyun, printer)))
+    for path in ("section3.new.natural_person", "section3.partial.total"):
+        assert result.record.cell(path) is None
+        assert "more than 20000 ways to read them" in result.evidence[path].note
+    assert result.record.cell("section3.carried_forward.total") == lianyun.cell("section3.carried_forward.total")
+
+
 def test_page_numbers_inside_a_table_are_not_cells(lianyun):
     text = render(lianyun).replace("（二）部分公开", "- 3 -\n第4页 共9页\n（二）部分公开")
     got, _ = read(text)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
+from collections.abc import Iterator
 
 from gxllm.lexicon import parse_number
 from gxllm.tables.resolve import CellReading, Choice
 from gxllm.tables.tokens import Kind, Token
 from gxllm.template import CellPath, Column, Row
 
-# Candidate digit splits looked at per row before giving up.
-_MAX_SPLITS = 20000
+# Readings of one row weighed at most: a row that allows more (a page run
+# into one line, hostile input) is left null rather than searched for minutes.
+MAX_READINGS = 20000
 _REPEAT_NOTE = "printed once: the source's converter deleted the line repeating it; put back as the table's sums allow"
 
 
@@ -34,8 +37,8 @@ def parse_value(token: Token, kind: str) -> CellReading:
     return CellReading(number, token)
 
 
-def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, str, int]]]:
-    """Ways to cut run-together digits into ``needed`` numbers.
+def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, str, int]]] | None:
+    """Ways to cut run-together digits into ``needed`` numbers; None when there are more than :data:`MAX_READINGS`.
 
     Each part is (source token, digits, offset in the token); a part never
     starts with 0 unless it is 0.
@@ -56,35 +59,50 @@ def _digit_splits(tokens: list[Token], needed: int) -> list[list[tuple[Token, st
     splittable = [t for t in tokens if t.kind is Kind.VALUE and t.text.isdigit()]
     extra = needed - len(tokens)
     results: list[list[tuple[Token, str, int]]] = []
-    for distribution in itertools.product(range(extra + 1), repeat=len(splittable)):
-        if sum(distribution) != extra:
-            continue
+    # a run of n digits holds at most n numbers
+    for distribution in _compositions(extra, [len(t.text) - 1 for t in splittable]):
         per_token = dict(zip((id(t) for t in splittable), distribution, strict=True))
+        # Cuts of a digit run into n parts: at most C(len - 1, n - 1).
+        ways = math.prod(math.comb(len(t.text) - 1, per_token[id(t)]) for t in splittable)
+        if len(results) + ways > MAX_READINGS:
+            return None
         options = []
         for token in tokens:
             n = per_token.get(id(token), 0) + 1
             options.append([[(token, text, at) for text, at in c] for c in cuts(token.text, n)] if n > 1 else [[(token, token.text, 0)]])
         for combo in itertools.product(*options):
             results.append([part for parts in combo for part in parts])
-            if len(results) > _MAX_SPLITS:
-                return results
     return results
 
 
-def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list[CellReading]]:
+def _compositions(total: int, caps: list[int]) -> Iterator[tuple[int, ...]]:
+    """Every way to write ``total`` as counts in order, the i-th at most ``caps[i]``."""
+    if not caps:
+        if total == 0:
+            yield ()
+        return
+    room = sum(caps[1:])
+    for first in range(max(0, total - room), min(caps[0], total) + 1):
+        for rest in _compositions(total - first, caps[1:]):
+            yield (first, *rest)
+
+
+def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list[CellReading]] | None:
     """Ways to put back the repeats a converter deleted: each value alone on
-    its line stands for a run of one or more equal cells."""
+    its line stands for a run of one or more equal cells. None when there are
+    more than :data:`MAX_READINGS`."""
     repeatable = [i for i, t in enumerate(values) if t.alone]
     extra = len(columns) - len(values)
+    if math.comb(extra + len(repeatable) - 1, len(repeatable) - 1) > MAX_READINGS:
+        return None
     readings = []
     # (value, column kind) -> the cell as printed and as a repeat put back; shared
     # by the readings, of which a section-4 line can have thousands
     made: dict[tuple[int, str], tuple[CellReading, CellReading]] = {}
-    for bars in itertools.combinations(range(extra + len(repeatable) - 1), len(repeatable) - 1):
-        # stars and bars: how many of the extra cells repeat each repeatable value
-        edges = (-1, *bars, extra + len(repeatable) - 1)
+    for counts in _compositions(extra, [extra] * len(repeatable)):
+        # how many of the extra cells repeat each repeatable value
         repeats = dict.fromkeys(range(len(values)), 0)
-        repeats.update({i: edges[j + 1] - edges[j] - 1 for j, i in enumerate(repeatable)})
+        repeats.update(zip(repeatable, counts, strict=True))
         cells: list[CellReading] = []
         for i, token in enumerate(values):
             kind = columns[len(cells)].kind
@@ -98,11 +116,14 @@ def _restorations(columns: tuple[Column, ...], values: list[Token]) -> list[list
     return readings
 
 
-def _spanned_repeats(values: list[Token], k: int) -> list[list[Token]]:
+def _spanned_repeats(values: list[Token], k: int) -> list[list[Token]] | None:
     """Ways to read a row printed with a spanned cell's value in every column
-    it spans (as docling writes tables): drop repeats of the value before."""
+    it spans (as docling writes tables): drop repeats of the value before.
+    None when there are more than :data:`MAX_READINGS`."""
     repeats = [i for i in range(1, len(values)) if values[i].text == values[i - 1].text]
     surplus = len(values) - k
+    if math.comb(len(repeats), surplus) > MAX_READINGS:
+        return None
     return [
         [t for i, t in enumerate(values) if i not in dropped]
         for dropped in map(set, itertools.combinations(repeats, surplus))
@@ -138,6 +159,8 @@ def row_cells(
         return [parsed(values)], ""
     if len(values) > k:
         spans = _spanned_repeats(values, k)
+        if spans is None:
+            return [], _too_many(len(values), k)
         if spans:
             return [parsed(kept) for kept in spans], f"{len(values)} values for {k} cells, a spanned cell printed in each column"
         return [], f"{len(values)} values where the row has {k} cells"
@@ -154,8 +177,13 @@ def row_cells(
         if readings:
             return readings, "empty cells could belong to more than one column"
     if repeats_deleted and any(t.alone for t in values):
-        return _restorations(columns, values), f"{len(values)} values printed for {k} cells, repeats deleted"
+        restored = _restorations(columns, values)
+        if restored is None:
+            return [], _too_many(len(values), k)
+        return restored, f"{len(values)} values printed for {k} cells, repeats deleted"
     splits = _digit_splits(values, k)
+    if splits is None:
+        return [], _too_many(len(values), k)
     if not splits:
         return [], f"{len(values)} values where the row has {k} cells"
     readings = []
@@ -169,6 +197,10 @@ def row_cells(
                 cells.append(CellReading(int(digits), token, f"digits run together in {token.text!r}", part))
         readings.append(cells)
     return readings, f"digits run together: {len(splits)} ways to split them"
+
+
+def _too_many(printed: int, k: int) -> str:
+    return f"{printed} values where the row has {k} cells: more than {MAX_READINGS} ways to read them"
 
 
 def row_choice(
