@@ -39,6 +39,28 @@ _FURNITURE_WORDS = (
 PAGE_FURNITURE = re.compile(r"(?:\s*(?:" + "|".join(_FURNITURE_WORDS) + r")\s*)+")
 
 
+# Marks a line may open with before its words: bullets, and the brackets or
+# Markdown emphasis a heading is set in ("【五、存在的主要问题】", "**五、…**").
+# An ASCII mark counts only with a space after it ("- 加强培训", not "-3").
+LINE_OPENING = re.compile(r"(?:[•●◆◇■□▪▫○◎·※➢►▶√✓【〖\[]|[-*+#]+(?=[\s*])|\*\*)[ \t\u3000*]*")
+
+
+_CLOSING = {"【": "】", "〖": "〗", "[": "]", "**": "**"}
+
+
+def line_words(line: str) -> tuple[int, int]:
+    """Where a line's words start and end: after the mark it opens with
+    (:data:`LINE_OPENING`) and before the bracket or emphasis closing that mark."""
+    start, end = len(line) - len(line.lstrip()), len(line.rstrip())
+    opening = LINE_OPENING.match(line, start)
+    if opening is None:
+        return start, end
+    closing = _CLOSING.get(opening.group().strip(" \t\u3000"))
+    if closing and line[opening.end() : end].endswith(closing):
+        end -= len(closing)
+    return opening.end(), end
+
+
 def is_page_furniture(text: str) -> bool:
     """Whether ``text`` is nothing but a web page's furniture ("【打印】【关闭】扫一扫在手机打开当前页")."""
     return bool(text.strip()) and PAGE_FURNITURE.fullmatch(text) is not None

@@ -12,8 +12,15 @@ import re
 from collections import Counter
 
 from gxllm.document import RUN_IN_LINE, Compact, NormalizedText, Section, Segmented
+from gxllm.lexicon import line_words
 from gxllm.record import Evidence
-from gxllm.template import SECTION_HEADINGS, TABLE_OPENINGS, TEMPLATES, TemplateVersion, template_for_year
+from gxllm.template import (
+    SECTION_HEADINGS,
+    TABLE_OPENINGS,
+    TEMPLATES,
+    TemplateVersion,
+    template_for_year,
+)
 
 _NUMERAL = r"(?:[一二三四五六七八九十]{1,2}\s*[、.,:]|第[一二三四五六]部分\s*[、.,:]?)"
 _MID_LINE_NUMERAL = re.compile(r"[一二三四五六]\s*、")
@@ -47,7 +54,7 @@ def _heading_candidates(text: str) -> list[Candidate]:
     found = []
     offset = 0
     for line in text.split("\n"):
-        starts = [offset + len(line) - len(line.lstrip())]
+        starts = [offset + line_words(line)[0]]
         if len(line) > RUN_IN_LINE:
             numbered = [offset + m.start() for m in _MID_LINE_NUMERAL.finditer(line)]
             # a heading without its number, as the template words it

@@ -12,6 +12,7 @@ import pytest
 from gxllm.evaluate import Stages, evaluate
 from gxllm.evaluate.metrics import score_items
 from gxllm.pipeline import extract
+from gxllm.read import Source
 from gxllm.record import Extraction
 from gxllm.settings import Settings
 from tests.conftest import FIXTURES
@@ -60,3 +61,21 @@ def test_the_narrative_bars_of_issue_13_hold_with_no_model():
     assert summary.problems.f1 >= 0.9 and summary.remedies.f1 >= 0.9
     assert summary.fields["fee.charged"].share == 1.0
     assert summary.themes.items == 96 and summary.themes.accuracy >= 0.9, summary.themes
+
+
+@pytest.mark.parametrize(
+    ("suffix", "bullet", "heading"),
+    [(".txt", "• ", "【{}】"), (".txt", "● ", "{}"), (".md", "- ", "**{}**"), (".md", "* ", "### {}")],
+)
+def test_bullets_and_a_heading_in_brackets_or_emphasis_leave_the_items_as_they_are(suffix, bullet, heading):
+    # A real report as converters also print it: section 五's heading set off,
+    # each paragraph of the section a bulleted list item.
+    source = FIXTURES / "seeds" / "lianyun-gov-2024.txt"
+    lines = source.read_text(encoding="utf-8").split("\n")
+    five = next(i for i, line in enumerate(lines) if line.startswith("五、"))
+    six = next(i for i, line in enumerate(lines) if line.startswith("六、"))
+    lines[five] = heading.format(lines[five])
+    lines[five + 1 : six] = [bullet + line for line in lines[five + 1 : six]]
+    want = json.loads(source.with_name(f"{source.stem}.gold.json").read_text(encoding="utf-8"))
+    record = extract(Source(name=source.stem + suffix, data="\n".join(lines).encode()), settings=Settings()).record
+    assert (record.problems, record.remedies) == (want["problems"], want["remedies"])

@@ -25,6 +25,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from gxllm.lexicon import line_words
+
 ClauseKind = Literal["heading", "lead_in", "item", "closing", "sentence"]
 
 _CN_DIGITS = "一二三四五六七八九十"
@@ -171,9 +173,10 @@ def _lines(text: str) -> list[_Line]:
     """
     lines = []
     for match in re.finditer(r"[^\n]+", text):
-        stripped = match.group().strip()
-        if stripped:
-            lines.append(_Line(match.start() + len(match.group()) - len(match.group().lstrip()), stripped))
+        # a bullet or a heading's brackets are not the line's words
+        start, end = line_words(match.group())
+        if start < end:
+            lines.append(_Line(match.start() + start, match.group()[start:end]))
     i = 0
     while i < len(lines):
         marker = MARKER_RE.match(lines[i].text)
