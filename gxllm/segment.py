@@ -7,7 +7,6 @@ come in order, so of all heading candidates the longest increasing run wins.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 
@@ -41,6 +40,9 @@ _PLACE_ENDINGS = ("省", "市", "县", "区", "州", "旗", "镇", "乡")
 # Words of a sentence or a document's name, never of an agency.
 _NOT_AGENCY = re.compile(r"关于|印发|通知|公布|发布|根据|按照")
 _PUBLISHER = re.compile(r"发布机构\s*[:|\t]?\s*(?P<agency>[\u4e00-\u9fff()·]{2,40})")
+# What a title's line may print after it, set off: a site's name ("-沭阳县发改局"), a year.
+_TITLE_TAIL = 20
+_TITLE_TAIL_OPENS = "-_|—–(（[【"
 _TITLE_NOISE = re.compile(r"^(?:附件\d*|标题|题目|关于)")
 
 
@@ -267,12 +269,20 @@ def _title_candidates(head: str) -> list[tuple[str, int | None, int]]:
 
 
 def _title_match(cell: str) -> re.Match[str] | None:
+    """The title a cell prints: the whole cell, or the cell less a site's name after it.
+
+    A title named inside a sentence (现将编制的…年度报告予以公布, …年度报告汇总发布栏目)
+    or a document's name cited (…年度报告格式>的通知) is no title.
+    """
     text = _TITLE_NOISE.sub("", _compact(cell))
-    match = _TITLE.search(text)
+    match = _TITLE.match(text, len(text) - len(text.lstrip(":：")))
     if match is None or match.group("agency").startswith(("本", "年")) or _NOT_AGENCY.search(match.group("agency")):
         return None
-    if text[: match.start()].endswith(("《", "<")):
-        return None  # a document's name cited in the text
+    tail = text[match.end() :]
+    if _MID_LINE_NUMERAL.match(tail):
+        return match  # a page run into one line: the first heading runs on after the title
+    if tail and (tail[0] not in _TITLE_TAIL_OPENS or len(tail) > _TITLE_TAIL or re.search(r"[。,，;；]", tail)):
+        return None
     return match
 
 
@@ -300,6 +310,8 @@ _SIGNED_DATE = re.compile(
     r"\s*[一二三四五六七八九十]{1,2}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)\s*"
 )
 _AGENCY_NAME = re.compile(r"[\u4e00-\u9fff()（）]{3,30}(?:局|委员会|委|办公室|办|厅|政府|中心|院|署|会|所|处|站)")
+# Lines a date may be printed over.
+_DATE_PIECES = 6
 # Lines from the end looked at for the signature (closing words and page furniture come after it).
 _SIGNATURE_LINES = 12
 
@@ -311,10 +323,16 @@ def _signature(text: str) -> tuple[int, int] | None:
         lines.append((offset, line))
         offset += len(line) + 1
     lines = [(o, line) for o, line in lines if line.strip()][-_SIGNATURE_LINES:]
-    for (start, name), (_, date) in itertools.pairwise(lines):
-        if _SIGNED_DATE.fullmatch(date) and _AGENCY_NAME.fullmatch(name.strip()):
-            lead = len(name) - len(name.lstrip())
-            return start + lead, start + lead + len(name.strip())
+    for index, (start, name) in enumerate(lines):
+        if not _AGENCY_NAME.fullmatch(name.strip()):
+            continue
+        # Dumps print the date one piece a line: "202" / "1" / "年" / "1月" / "13" / "日".
+        date = ""
+        for _, piece in lines[index + 1 : index + 1 + _DATE_PIECES]:
+            date += piece.strip()
+            if _SIGNED_DATE.fullmatch(date):
+                lead = len(name) - len(name.lstrip())
+                return start + lead, start + lead + len(name.strip())
     return None
 
 

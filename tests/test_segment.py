@@ -176,3 +176,21 @@ def test_a_bare_heading_after_six_and_headings_worded_without_numbers_inside_a_p
     )
     sections = segmented(page).sections
     assert 5 in sections and segmented(page).body(5) == "一是问题。"
+
+
+def test_a_report_named_inside_a_sentence_or_a_cited_format_is_no_title():
+    # With no title, 发布机构 or signature, the agency is null, never a sentence's words.
+    for opening in (
+        "根据《关于印发<\n中华人民共和国政府信息公开工作年度报告格式\n>的通知》要求,我局编制完成本报告。",
+        "现将编制的某市统计局\n2022年政府信息公开工作年度报告予以公布。",
+        "政府网站政府信息公开工作年度报告汇总发布栏目集中统一公开。",
+    ):
+        result = segmented(f"{opening}\n一、总体情况\n2022年,我局认真落实。\n")
+        assert result.agency is None, opening
+
+
+def test_a_signature_whose_date_is_printed_one_piece_a_line():
+    text = "一、总体情况\n2020年，我局认真落实。\n六、其他需要报告的事项\n无。\n某市城市管理局\n202\n1\n年\n1月\n13\n日\n（此件主动公开）\n"
+    result = segmented(text)
+    assert result.agency == "某市城市管理局"
+    assert result.evidence["agency"].note.startswith("signed")
