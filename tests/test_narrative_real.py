@@ -79,3 +79,17 @@ def test_bullets_and_a_heading_in_brackets_or_emphasis_leave_the_items_as_they_a
     want = json.loads(source.with_name(f"{source.stem}.gold.json").read_text(encoding="utf-8"))
     record = extract(Source(name=source.stem + suffix, data="\n".join(lines).encode()), settings=Settings()).record
     assert (record.problems, record.remedies) == (want["problems"], want["remedies"])
+
+
+@pytest.mark.parametrize("separator", [" ", ""], ids=["spaces", "nothing"])
+@pytest.mark.parametrize("name", ["sanming-gov-2020.txt", "sanming-gov-2022.txt", "sanming-gov-2025.txt"])
+def test_a_page_run_into_one_line_gives_the_items_of_its_lines(name, separator):
+    # Sub-headings ((二)、改进情况) and markers (一是) then stand mid-line, after
+    # spaces or after the full stop before them.
+    source = REAL / name
+    one_line = separator.join(line.strip() for line in source.read_text(encoding="utf-8").split("\n"))
+    record = extract(Source(name=name, data=one_line.encode()), settings=Settings()).record
+    want = gold(source)
+    for list_name in ("problems", "remedies"):
+        score = score_items(want[list_name], getattr(record, list_name))
+        assert (score.matched, score.predicted) == (len(want[list_name]),) * 2, (list_name, getattr(record, list_name))

@@ -45,6 +45,7 @@ MARKER_RE = re.compile(
 _MARKER_SEPARATORS = set("、.．,，:： \t")
 # A marker only counts at the start of a line or after one of these.
 _BEFORE_MARKER = set("。!?！？;；:：,，")
+_SPACES = " \t\u3000"
 _TERMINAL = re.compile(r"[。!?！？][”’\"')）」』]*")
 _COLON = re.compile(r"[:：]")
 _SENTENCE_PUNCT = re.compile(r"[,，;；。!?！？:：]")
@@ -61,6 +62,12 @@ THEME_HEADING_RE = re.compile(
     r"|(?:改进|整改)(?:情况|措施|方向|计划|举措)?"
     r"|工作(?:计划|打算|措施|安排|思路|方向))"
     r"[:：]?"
+)
+_ANY_MARKER = re.sub(r"\(\?P<\w+>", "(?:", MARKER_RE.pattern)  # its styles unnamed, to be used twice
+# A numbered sub-heading run in inside a line: after spaces or a sentence's end,
+# before spaces, a year or the first marker of its list.
+_RUN_IN_HEADING = re.compile(
+    rf"(?:(?<=[\s。!?！？;；])|^)(?:{_ANY_MARKER})[、.．,，:：]*\s*(?:{THEME_HEADING_RE.pattern})(?=\s|\d|{_ANY_MARKER})"
 )
 # A title line: a marker and a short phrase with no sentence punctuation.
 _TITLE_MAX = 40
@@ -173,10 +180,12 @@ def _lines(text: str) -> list[_Line]:
     """
     lines = []
     for match in re.finditer(r"[^\n]+", text):
-        # a bullet or a heading's brackets are not the line's words
-        start, end = line_words(match.group())
-        if start < end:
-            lines.append(_Line(match.start() + start, match.group()[start:end]))
+        for piece_start, piece_end in _run_in_pieces(match.group()):
+            piece = match.group()[piece_start:piece_end]
+            # a bullet or a heading's brackets are not the line's words
+            start, end = line_words(piece)
+            if start < end:
+                lines.append(_Line(match.start() + piece_start + start, piece[start:end]))
     i = 0
     while i < len(lines):
         marker = MARKER_RE.match(lines[i].text)
@@ -192,6 +201,15 @@ def _lines(text: str) -> list[_Line]:
             continue
         i += 1
     return lines
+
+
+def _run_in_pieces(line: str) -> list[tuple[int, int]]:
+    """A line cut before and after each numbered sub-heading run in (a page run
+    into one line: "…加强。  (二)、改进情况 一是…", "…加强。(二)、改进情况一是…")."""
+    cuts = {0, len(line)}
+    for heading in _RUN_IN_HEADING.finditer(line):
+        cuts.update(heading.span())
+    return list(itertools.pairwise(sorted(cuts)))
 
 
 def _title_run(lines: list[_Line], first: int) -> int:
@@ -268,7 +286,9 @@ class _Unit:
 def _marker_at(joined: _Joined, position: int) -> re.Match[str] | None:
     """A list marker at ``position``, when one stands there with a clause after it."""
     text = joined.text
-    if position > 0 and position not in joined.line_starts and text[position - 1] not in _BEFORE_MARKER:
+    # Spaces may stand between the punctuation and the marker (a page run into one line: "问题: 一是…").
+    before = len(text[:position].rstrip(_SPACES))
+    if before > 0 and before not in joined.line_starts and text[before - 1] not in _BEFORE_MARKER:
         return None
     match = MARKER_RE.match(text, position)
     if match is None:
@@ -291,7 +311,8 @@ def _units(joined: _Joined, *, split_lists: bool) -> list[_Unit]:
     if split_lists:
         # "主要表现为:A,B,C等" stays one sentence, so its cue and its items are read together.
         cuts.update(m.end() for m in _COLON.finditer(text) if not _ENUM_CUE_BEFORE.search(text, m.start() - 16, m.start()))
-        boundaries = {0} | joined.line_starts | {i + 1 for i, ch in enumerate(text) if ch in _BEFORE_MARKER}
+        after_punct = (i + 1 for i, ch in enumerate(text) if ch in _BEFORE_MARKER)
+        boundaries = {0} | joined.line_starts | {len(text) - len(text[p:].lstrip(_SPACES)) for p in after_punct}
         cuts.update(p for p in boundaries if p < len(text) and _marker_at(joined, p))
     units = []
     for start, end in itertools.pairwise(sorted(cuts)):
