@@ -200,3 +200,15 @@ def test_reports_printed_in_full_read_with_their_repeats_deleted_give_no_wrong_v
     report = evaluate(tmp_path, Stages.pipeline(Settings()), use_llm=False, perturb=0)
     assert [(w.case, w.path) for w in report.wrong_cells if w.predicted is not None] == []
     assert report.summary.cells.share >= 0.95, report.summary.cells
+
+
+def test_blank_lines_a_crawler_adds_after_deleting_repeats_leave_the_reading_as_it_was(tmp_path: Path) -> None:
+    """Two blank lines in a row inside a 莆田 table (added after the repeats
+    were deleted) are no sign that the repeats are all there."""
+    for gold in sorted(REAL.glob("putian-*.gold.json"))[:4]:
+        lines = _source(gold).read_text(encoding="utf-8").split("\n")
+        at = next(i for i, line in enumerate(lines) if "不予公开" in line and len(line) < 20)
+        (tmp_path / _source(gold).name).write_text("\n".join([*lines[:at], "", "", *lines[at:]]), encoding="utf-8")
+        (tmp_path / gold.name).write_bytes(gold.read_bytes())
+    report = evaluate(tmp_path, Stages.pipeline(Settings()), use_llm=False, perturb=0)
+    assert report.summary.cells.share == 1.0, report.summary.cells

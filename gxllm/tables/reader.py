@@ -189,9 +189,10 @@ def lines_repeats_deleted(text: str) -> bool:
     Such a dump prints its table one cell a line, so the zeros of an
     ordinary table would stand on consecutive lines; when many cells stand
     alone on their lines and no two consecutive lines are equal, the
-    repeats were deleted (like ``uniq``).
+    repeats were deleted (like ``uniq``). Blank lines are not looked at: a
+    crawler may add them (two in a row, or between cells) after the deletion.
     """
-    lines = text.split("\n")
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     if any(a == b for a, b in itertools.pairwise(lines)):
         return False
     return sum(1 for line in lines if _LONE_NUMBER.fullmatch(line)) >= _MIN_LONE_NUMBERS
