@@ -161,3 +161,30 @@ def test_a_tab_closing_a_table_row_stays_a_blank_cell():
     tabbed = "\n".join(line + "\t" for line in text.split("\n"))
     lines = [line.text for line in read_document(Source(name="r.txt", data=tabbed.encode()), Settings()).lines]
     assert lines[1:4] == ["本年度我局共主动公开政府信息二百条，比上年有所增加。", "行政许可\t3", "规章\t\t1"]
+
+
+def test_markdown_table_cells_an_ocr_converter_printed_with_look_alike_letters_read_as_digits():
+    from gxllm.read.markdown import markdown_to_lines
+
+    markup = "| 规章 | O | l | 1O |\n| Other | I | 0 |\n<table><tr><td>行政许可</td><td>o</td></tr></table>\n| 一、本年新收<br>申请数量 | 3 |\n正文 Oil<br>另起"
+    assert markdown_to_lines(markup) == [
+        "| 规章 | 0 | 1 | 10 |", "| Other | 1 | 0 |", "", "行政许可\t0", "", "| 一、本年新收申请数量 | 3 |", "正文 Oil", "另起",
+    ]
+
+
+def test_a_real_markdown_report_whose_zeros_and_ones_are_letters_reads_as_its_gold():
+    import re
+
+    from gxllm.pipeline import extract
+    from gxllm.record import Record
+    from tests.conftest import ROOT
+
+    source = ROOT / "fixtures" / "real" / "shanghai-stcsm-2024.md"
+    gold = Record.model_validate_json(source.with_name(source.stem + ".gold.json").read_text(encoding="utf-8"))
+    lines = source.read_text(encoding="utf-8").split("\n")
+    ocr = [re.sub(r"\| 1 \|", "| l |", re.sub(r"\| 0 \|", "| O |", line)) if line.startswith("|") else line for line in lines]
+    assert ocr != lines
+    record = extract(Source(name=source.name, data="\n".join(ocr).encode()), settings=Settings()).record
+    base = extract(source, settings=Settings()).record
+    assert dict(record.cells()) == dict(base.cells())
+    assert sum(record.cell(path) == value for path, value in gold.cells()) == 199
