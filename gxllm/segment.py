@@ -23,6 +23,8 @@ from gxllm.template import (
 
 _NUMERAL = r"(?:[一二三四五六七八九十]{1,2}\s*[、.,:]|第[一二三四五六]部分\s*[、.,:]?)"
 _MID_LINE_NUMERAL = re.compile(r"[一二三四五六]\s*、")
+# Marks around a name in a list of names (A、B和C): no heading stands there.
+_LISTED = tuple("、,，和及与由")
 # A heading line with at most this much after the heading's words is a
 # heading alone ("五、存在的主要问题及下一步工作计划"): its body starts on the next line.
 _HEADING_TAIL = 12
@@ -65,6 +67,9 @@ def _heading_candidates(text: str) -> list[Candidate]:
                 for heading in SECTION_HEADINGS.values()
                 for m in re.finditer(heading.pattern, line)
                 if not _MID_LINE_NUMERAL.search(line[max(0, m.start() - 3) : m.start()])
+                # "本报告由总体情况、主动公开政府信息情况、…组成" names the sections, it opens none
+                and line[m.start() - 1 : m.start()] not in _LISTED
+                and line[m.end() : m.end() + 1] not in _LISTED
             ]
             starts += sorted(start for start in {*numbered, *bare} if start > starts[0])
         for start in starts:

@@ -194,3 +194,14 @@ def test_a_signature_whose_date_is_printed_one_piece_a_line():
     result = segmented(text)
     assert result.agency == "某市城市管理局"
     assert result.evidence["agency"].note.startswith("signed")
+
+
+def test_a_long_opening_that_names_the_sections_opens_none_of_them():
+    opening = (
+        "根据《条例》要求，结合本局工作实际，形成此报告。本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+        "政府信息公开行政复议、行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项组成，所列数据涵盖2019年全年。"
+    ) * 3  # one line of more than RUN_IN_LINE characters, where headings are looked for mid-line
+    text = f"{opening}\n一、\n总体情况\n2019年，我局认真落实。\n二、主动公开政府信息情况\n规章 0 0 0\n"
+    result = segmented(text)
+    assert result.body(1).strip() == "2019年,我局认真落实。"  # as normalised
+    assert result.sections[2].heading == "二、主动公开政府信息情况"
