@@ -46,6 +46,7 @@ _MARKER_SEPARATORS = set("、.．,，:： \t")
 # A marker only counts at the start of a line or after one of these.
 _BEFORE_MARKER = set("。!?！？;；:：,，")
 _SPACES = " \t\u3000"
+_SPACES_AFTER_PUNCT = re.compile(f"[{re.escape(''.join(_BEFORE_MARKER))}][{_SPACES}]+")
 _TERMINAL = re.compile(r"[。!?！？][”’\"')）」』]*")
 _COLON = re.compile(r"[:：]")
 _SENTENCE_PUNCT = re.compile(r"[,，;；。!?！？:：]")
@@ -287,7 +288,9 @@ def _marker_at(joined: _Joined, position: int) -> re.Match[str] | None:
     """A list marker at ``position``, when one stands there with a clause after it."""
     text = joined.text
     # Spaces may stand between the punctuation and the marker (a page run into one line: "问题: 一是…").
-    before = len(text[:position].rstrip(_SPACES))
+    before = position
+    while before > 0 and text[before - 1] in _SPACES:
+        before -= 1
     if before > 0 and before not in joined.line_starts and text[before - 1] not in _BEFORE_MARKER:
         return None
     match = MARKER_RE.match(text, position)
@@ -311,8 +314,8 @@ def _units(joined: _Joined, *, split_lists: bool) -> list[_Unit]:
     if split_lists:
         # "主要表现为:A,B,C等" stays one sentence, so its cue and its items are read together.
         cuts.update(m.end() for m in _COLON.finditer(text) if not _ENUM_CUE_BEFORE.search(text, m.start() - 16, m.start()))
-        after_punct = (i + 1 for i, ch in enumerate(text) if ch in _BEFORE_MARKER)
-        boundaries = {0} | joined.line_starts | {len(text) - len(text[p:].lstrip(_SPACES)) for p in after_punct}
+        after_punct = {i + 1 for i, ch in enumerate(text) if ch in _BEFORE_MARKER}
+        boundaries = {0} | joined.line_starts | after_punct | {m.end() for m in _SPACES_AFTER_PUNCT.finditer(text)}
         cuts.update(p for p in boundaries if p < len(text) and _marker_at(joined, p))
     units = []
     for start, end in itertools.pairwise(sorted(cuts)):
